@@ -1,0 +1,168 @@
+package io.vmnetd.netlink;
+
+import io.vmnetd.netlink.nl.Connection;
+import io.vmnetd.netlink.nl.Message;
+import io.vmnetd.netlink.nl.NetlinkException;
+import io.vmnetd.netlink.nl.Rtnl;
+import io.vmnetd.netlink.sys.Errno;
+import io.vmnetd.netlink.sys.Native;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Link operations in one namespace: list, get, create, change, delete. Obtained from {@link RtNetlink#links()};
+ * thread-safe like the handle it comes from. Arguments are validated before any message is sent.
+ */
+public final class Links {
+    private final Connection connection;
+
+    Links(Connection connection) {
+        this.connection = connection;
+    }
+
+    public List<Link> list() {
+        List<Link> links = new ArrayList<>();
+        for (Message m : connection.dump(LinkCodec.dump(), "list links", null)) {
+            if (m.type() == Rtnl.RTM_NEWLINK && m.payload().get(0) == Native.AF_UNSPEC) {
+                links.add(LinkCodec.decode(m));
+            }
+        }
+        return links;
+    }
+
+    public Optional<Link> find(String name) {
+        Arguments.linkName("name", name);
+        return find(0, name);
+    }
+
+    public Optional<Link> find(int index) {
+        if (index <= 0) {
+            return Optional.empty();
+        }
+        return find(index, null);
+    }
+
+    /** The link called {@code name}; {@link NetlinkException} with ENODEV when there is none. */
+    public Link get(String name) {
+        return find(name).orElseThrow(() -> new NetlinkException("get link", name, Errno.ENODEV, null));
+    }
+
+    public Link get(int index) {
+        return find(index).orElseThrow(() -> new NetlinkException("get link", "#" + index, Errno.ENODEV, null));
+    }
+
+    private Optional<Link> find(int index, String name) {
+        try {
+            List<Message> replies = connection.request(LinkCodec.get(index, name), "get link", name != null ? name : "#" + index);
+            return replies.stream().filter(m -> m.type() == Rtnl.RTM_NEWLINK).findFirst().map(LinkCodec::decode);
+        } catch (NetlinkException e) {
+            if (e.is(Errno.ENODEV)) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+    }
+
+    /** Creates a link; EEXIST when the name is taken. */
+    public void create(LinkSpec spec) {
+        connection.execute(LinkCodec.create(spec), "create " + spec.kind().kernelName() + " link", spec.name());
+    }
+
+    public void delete(String name) {
+        delete(get(name));
+    }
+
+    public void delete(Link link) {
+        connection.execute(LinkCodec.delete(link.index()), "delete link", link.name());
+    }
+
+    /** Deletes the link if it exists; true when something was deleted. */
+    public boolean deleteIfExists(String name) {
+        Optional<Link> link = find(name);
+        if (link.isEmpty()) {
+            return false;
+        }
+        try {
+            delete(link.get());
+            return true;
+        } catch (NetlinkException e) {
+            if (e.is(Errno.ENODEV)) {
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /**
+     * Applies {@code change} to the link called {@code name} in one message, after checking a new MTU against
+     * the device's own range.
+     */
+    public void change(String name, LinkChange change) {
+        change(get(name), change);
+    }
+
+    public void change(Link link, LinkChange change) {
+        if (change.isEmpty()) {
+            return;
+        }
+        if (change.mtu().isPresent() && link.maxMtu() > 0) {
+            Arguments.mtu("mtu", change.mtu().getAsInt(), link.minMtu(), link.maxMtu());
+        }
+        connection.execute(LinkCodec.change(link.index(), change), describe(change), link.name());
+    }
+
+    public void setUp(String name) {
+        change(name, LinkChange.create().up());
+    }
+
+    public void setDown(String name) {
+        change(name, LinkChange.create().down());
+    }
+
+    public void setMtu(String name, int mtu) {
+        change(name, LinkChange.create().mtu(mtu));
+    }
+
+    public void setMaster(String name, String masterName) {
+        Arguments.linkName("master", masterName);
+        change(name, LinkChange.create().master(get(masterName).index()));
+    }
+
+    public void setNoMaster(String name) {
+        change(name, LinkChange.create().noMaster());
+    }
+
+    public void rename(String name, String newName) {
+        change(name, LinkChange.create().name(newName));
+    }
+
+    public void setMac(String name, MacAddress mac) {
+        change(name, LinkChange.create().mac(mac));
+    }
+
+    public void setTxQueueLength(String name, int length) {
+        change(name, LinkChange.create().txQueueLength(length));
+    }
+
+    public void setPromiscuous(String name, boolean on) {
+        change(name, LinkChange.create().promiscuous(on));
+    }
+
+    public void moveTo(String name, NetNs namespace) {
+        change(name, LinkChange.create().namespace(namespace));
+    }
+
+    private static String describe(LinkChange c) {
+        List<String> parts = new ArrayList<>();
+        c.upState().ifPresent(up -> parts.add(up ? "up" : "down"));
+        c.mtu().ifPresent(m -> parts.add("mtu " + m));
+        c.masterIndex().ifPresent(m -> parts.add(m == 0 ? "nomaster" : "master #" + m));
+        c.newName().ifPresent(n -> parts.add("name " + n));
+        c.mac().ifPresent(m -> parts.add("address " + m));
+        c.txQueueLength().ifPresent(q -> parts.add("txqueuelen " + q));
+        c.promiscuous().ifPresent(p -> parts.add("promisc " + (p ? "on" : "off")));
+        c.namespace().ifPresent(ns -> parts.add("netns " + ns.path()));
+        return "set " + String.join(", ", parts) + " on link";
+    }
+}

@@ -1,0 +1,57 @@
+package io.vmnetd.netlink;
+
+import java.util.Locale;
+
+/** A 48-bit Ethernet address. */
+public record MacAddress(long value) {
+    public MacAddress {
+        if ((value & ~0xffff_ffff_ffffL) != 0) {
+            throw new InvalidArgumentException("mac", "more than 48 bits");
+        }
+    }
+
+    public static MacAddress of(byte[] bytes) {
+        if (bytes.length != 6) {
+            throw new InvalidArgumentException("mac", bytes.length + " bytes; an Ethernet address has 6");
+        }
+        long v = 0;
+        for (byte b : bytes) {
+            v = (v << 8) | (b & 0xff);
+        }
+        return new MacAddress(v);
+    }
+
+    /** Parses "02:00:5e:10:00:01" (also with '-' separators), the forms CNI runtimes pass. */
+    public static MacAddress parse(String text) {
+        String[] parts = text.trim().split("[:-]");
+        if (parts.length != 6) {
+            throw new InvalidArgumentException("mac", "\"" + text + "\" is not an Ethernet address like 02:00:00:00:00:01");
+        }
+        long v = 0;
+        for (String p : parts) {
+            if (p.length() != 2 || Character.digit(p.charAt(0), 16) < 0 || Character.digit(p.charAt(1), 16) < 0) {
+                throw new InvalidArgumentException("mac", "\"" + text + "\" is not an Ethernet address like 02:00:00:00:00:01");
+            }
+            v = (v << 8) | Integer.parseInt(p, 16);
+        }
+        return new MacAddress(v);
+    }
+
+    public byte[] bytes() {
+        byte[] b = new byte[6];
+        for (int i = 5; i >= 0; i--) {
+            b[i] = (byte) (value >> (8 * (5 - i)));
+        }
+        return b;
+    }
+
+    public boolean isMulticast() {
+        return (value & 0x0100_0000_0000L) != 0;
+    }
+
+    @Override
+    public String toString() {
+        byte[] b = bytes();
+        return String.format(Locale.ROOT, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+    }
+}

@@ -1,0 +1,76 @@
+package io.vmnetd.netlink;
+
+import io.vmnetd.netlink.nl.Connection;
+import io.vmnetd.netlink.nl.NetlinkSocket;
+import java.nio.file.Path;
+
+/**
+ * A handle on rtnetlink in one network namespace: the entry point to {@link Links}, {@link BridgeVlans},
+ * {@link Addresses} and {@link Routes}.
+ *
+ * <p><b>Thread-safety:</b> a handle may be shared by any number of threads; their requests are serialised on its
+ * socket and each gets its own reply. For parallelism, open more handles. A handle opened for another namespace
+ * keeps working there for its whole life without any thread ever staying in that namespace.
+ */
+public final class RtNetlink implements AutoCloseable {
+    private final Connection connection;
+    private final Links links;
+    private final BridgeVlans bridgeVlans;
+    private final Addresses addresses;
+    private final Routes routes;
+
+    private RtNetlink(NetlinkSocket socket, Connection.Observer observer) {
+        this.connection = new Connection(socket, observer);
+        this.links = new Links(connection);
+        this.bridgeVlans = new BridgeVlans(connection, links);
+        this.addresses = new Addresses(connection, links);
+        this.routes = new Routes(connection);
+    }
+
+    /** A handle on the calling thread's namespace. */
+    public static RtNetlink open() {
+        return open(Connection.Observer.NONE);
+    }
+
+    public static RtNetlink open(Connection.Observer observer) {
+        return new RtNetlink(NetlinkSocket.open(), observer);
+    }
+
+    /** A handle on another namespace; the caller keeps ownership of {@code ns}. */
+    public static RtNetlink openIn(NetNs ns) {
+        return openIn(ns, Connection.Observer.NONE);
+    }
+
+    public static RtNetlink openIn(NetNs ns, Connection.Observer observer) {
+        // The socket is bound to the namespace it was created in, so creating it there is all it takes.
+        return new RtNetlink(ns.execute(NetlinkSocket::open), observer);
+    }
+
+    /** A handle on the namespace at {@code path} (/run/netns/NAME, /proc/PID/ns/net). */
+    public static RtNetlink openIn(Path path) {
+        try (NetNs ns = NetNs.open(path)) {
+            return openIn(ns);
+        }
+    }
+
+    public Links links() {
+        return links;
+    }
+
+    public BridgeVlans bridgeVlans() {
+        return bridgeVlans;
+    }
+
+    public Addresses addresses() {
+        return addresses;
+    }
+
+    public Routes routes() {
+        return routes;
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}
