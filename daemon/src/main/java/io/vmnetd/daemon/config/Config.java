@@ -1,0 +1,72 @@
+package io.vmnetd.daemon.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The daemon's whole configuration, as read from {@code /etc/vmnetd/vmnetd.yaml}. Instances made by
+ * {@link ConfigLoader} are fully validated: names are unique, references resolve, VIDs do not clash.
+ *
+ * @param socket the API's unix socket
+ * @param socketGroup the group that, besides root, may use the API socket
+ * @param stateDir where the daemon keeps its state across restarts
+ * @param logLevel one of {@link #LOG_LEVELS}
+ * @param resyncSeconds period of the full resync against the kernel
+ * @param ipamDirs the only directories CNI IPAM plugins may be run from
+ * @param metricsListen an extra TCP listener for {@code /metrics}; the socket always serves it
+ */
+public record Config(
+        Path socket,
+        String socketGroup,
+        Path stateDir,
+        String logLevel,
+        int resyncSeconds,
+        List<Path> ipamDirs,
+        Optional<HostPort> metricsListen,
+        List<ClusterNetwork> clusterNetworks,
+        List<VmNetwork> vmNetworks) {
+
+    public static final Path DEFAULT_FILE = Path.of("/etc/vmnetd/vmnetd.yaml");
+    public static final Path DEFAULT_SOCKET = Path.of("/run/vmnetd/vmnetd.sock");
+    public static final String DEFAULT_SOCKET_GROUP = "root";
+    public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/vmnetd");
+    public static final List<String> LOG_LEVELS = List.of("error", "warn", "info", "debug");
+    public static final String DEFAULT_LOG_LEVEL = "info";
+    public static final int DEFAULT_RESYNC_SECONDS = 60;
+    public static final int MIN_RESYNC_SECONDS = 5;
+    public static final int MAX_RESYNC_SECONDS = 3600;
+    public static final List<Path> DEFAULT_IPAM_DIRS = List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni"));
+
+    public Config {
+        Objects.requireNonNull(socket, "socket");
+        Objects.requireNonNull(socketGroup, "socketGroup");
+        Objects.requireNonNull(stateDir, "stateDir");
+        Objects.requireNonNull(logLevel, "logLevel");
+        ipamDirs = List.copyOf(ipamDirs);
+        Objects.requireNonNull(metricsListen, "metricsListen");
+        clusterNetworks = List.copyOf(clusterNetworks);
+        vmNetworks = List.copyOf(vmNetworks);
+    }
+
+    /** What an empty file means: every default and no networks. */
+    public static Config defaults() {
+        return new Config(DEFAULT_SOCKET, DEFAULT_SOCKET_GROUP, DEFAULT_STATE_DIR, DEFAULT_LOG_LEVEL,
+                DEFAULT_RESYNC_SECONDS, DEFAULT_IPAM_DIRS, Optional.empty(), List.of(), List.of());
+    }
+
+    /** A declared cluster network; always empty for the built-in {@value ClusterNetwork#MGMT}. */
+    public Optional<ClusterNetwork> clusterNetwork(String name) {
+        return clusterNetworks.stream().filter(network -> network.name().equals(name)).findFirst();
+    }
+
+    public Optional<VmNetwork> vmNetwork(String name) {
+        return vmNetworks.stream().filter(network -> network.name().equals(name)).findFirst();
+    }
+
+    /** The VM networks carried by a cluster network (which may be {@value ClusterNetwork#MGMT}), in file order. */
+    public List<VmNetwork> vmNetworksOf(String clusterNetwork) {
+        return vmNetworks.stream().filter(network -> network.clusterNetwork().equals(clusterNetwork)).toList();
+    }
+}

@@ -1,0 +1,85 @@
+package io.vmnetd.daemon.config;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/** Validates the top level of the document and hands the network sections to their own validators. */
+final class ConfigValidator {
+
+    private static final List<String> KEYS = List.of("socket", "socketGroup", "stateDir", "logLevel",
+            "resyncSeconds", "cni", "metrics", "clusterNetworks", "vmNetworks");
+    private static final List<String> CNI_KEYS = List.of("ipamDirs");
+    private static final List<String> METRICS_KEYS = List.of("listen");
+
+    // useradd's default NAME_REGEX, without the trailing '$' of Samba machine accounts.
+    private static final Pattern GROUP_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
+    private static final String GROUP_NAME_RULE = "1..32 of [a-z0-9_-], starting with a letter or '_'";
+
+    private static final IntRange RESYNC_SECONDS = new IntRange(Config.MIN_RESYNC_SECONDS, Config.MAX_RESYNC_SECONDS);
+
+    private final NodeValues values;
+
+    ConfigValidator(Problems problems) {
+        this.values = new NodeValues(problems);
+    }
+
+    /** Returns the config as far as it is valid; the caller must check the problems before using it. */
+    Config validate(LocatedNode root) {
+        Optional<MappingFields> top = MappingFields.of(root, "", values, KEYS);
+        if (top.isEmpty()) {
+            return Config.defaults();
+        }
+        MappingFields fields = top.get();
+        ClusterNetworkValidator.Result clusterNetworks = new ClusterNetworkValidator(values)
+                .validate(fields.get("clusterNetworks"), fields.path("clusterNetworks"));
+        List<VmNetwork> vmNetworks = new VmNetworkValidator(values, clusterNetworks)
+                .validate(fields.get("vmNetworks"), fields.path("vmNetworks"));
+        return new Config(
+                fields.absolutePath("socket").orElse(Config.DEFAULT_SOCKET),
+                fields.matching("socketGroup", name -> GROUP_NAME.matcher(name).matches(), "group name",
+                        GROUP_NAME_RULE).orElse(Config.DEFAULT_SOCKET_GROUP),
+                fields.absolutePath("stateDir").orElse(Config.DEFAULT_STATE_DIR),
+                fields.oneOf("logLevel", Config.LOG_LEVELS).orElse(Config.DEFAULT_LOG_LEVEL),
+                fields.integer("resyncSeconds", RESYNC_SECONDS).orElse(Config.DEFAULT_RESYNC_SECONDS),
+                ipamDirs(fields),
+                metricsListen(fields),
+                clusterNetworks.networks(),
+                vmNetworks);
+    }
+
+    private List<Path> ipamDirs(MappingFields top) {
+        Optional<MappingFields> cni = top.mapping("cni", CNI_KEYS);
+        if (cni.isEmpty() || !cni.get().has("ipamDirs")) {
+            return Config.DEFAULT_IPAM_DIRS;
+        }
+        // An empty list is allowed: it forbids IPAM plugins altogether.
+        List<Path> dirs = new ArrayList<>();
+        cni.get().list("ipamDirs").ifPresent(list -> {
+            for (int i = 0; i < list.items().size(); i++) {
+                values.absolutePath(list.items().get(i), Problems.item(cni.get().path("ipamDirs"), i))
+                        .ifPresent(dirs::add);
+            }
+        });
+        return dirs;
+    }
+
+    private Optional<HostPort> metricsListen(MappingFields top) {
+        Optional<MappingFields> metrics = top.mapping("metrics", METRICS_KEYS);
+        if (metrics.isEmpty()) {
+            return Optional.empty();
+        }
+        String path = metrics.get().path("listen");
+        return metrics.get().get("listen").flatMap(node -> values.text(node, path).flatMap(text -> {
+            try {
+                return Optional.of(HostPort.parse(text));
+            } catch (IllegalArgumentException e) {
+                values.problems().add(node.location(), path, "invalid listen address \"" + text + "\": "
+                        + e.getMessage() + "; expected host:port with port 1..65535");
+                return Optional.empty();
+            }
+        }));
+    }
+}

@@ -1,0 +1,26 @@
+package io.vmnetd.daemon.config;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.OptionalInt;
+
+/**
+ * The physical side of a cluster network: its NICs are always enslaved to a bond (even a single NIC),
+ * so that adding a second NIC later does not change the bridge's port.
+ *
+ * @param nics Linux interface names, at least one
+ * @param mode bonding mode
+ * @param miimon link monitoring interval in milliseconds, 0 disables it
+ * @param txQueueLen transmit queue length for the bond; empty keeps the kernel's default
+ */
+public record Uplink(List<String> nics, BondMode mode, int miimon, OptionalInt txQueueLen) {
+
+    public static final BondMode DEFAULT_MODE = BondMode.ACTIVE_BACKUP;
+    public static final int DEFAULT_MIIMON = 100;
+
+    public Uplink {
+        nics = List.copyOf(nics);
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(txQueueLen, "txQueueLen");
+    }
+}
