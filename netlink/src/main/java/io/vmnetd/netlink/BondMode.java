@@ -36,12 +36,16 @@ public enum BondMode {
     }
 
     public static BondMode ofKernelName(String name) {
-        for (BondMode m : values()) {
-            if (m.kernelName.equals(name)) {
-                return m;
-            }
-        }
-        throw new InvalidArgumentException("bond mode", "\"" + name + "\" is not a bond mode; allowed: " + allowed());
+        return find(name).orElseThrow(() ->
+                new InvalidArgumentException("bond mode", "\"" + name + "\" is not a bond mode; allowed: " + allowed()));
+    }
+
+    public static java.util.Optional<BondMode> find(String kernelName) {
+        return Arrays.stream(values()).filter(m -> m.kernelName.equals(kernelName)).findFirst();
+    }
+
+    public static java.util.List<String> kernelNames() {
+        return Arrays.stream(values()).map(BondMode::kernelName).toList();
     }
 
     public static String allowed() {

@@ -30,6 +30,10 @@ public record VidRange(int first, int last) implements Comparable<VidRange> {
         return vid >= first && vid <= last;
     }
 
+    public boolean overlaps(VidRange other) {
+        return first <= other.last && other.first <= last;
+    }
+
     @Override
     public int compareTo(VidRange o) {
         return first != o.first ? Integer.compare(first, o.first) : Integer.compare(last, o.last);

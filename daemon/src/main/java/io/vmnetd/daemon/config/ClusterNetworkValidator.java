@@ -1,5 +1,7 @@
 package io.vmnetd.daemon.config;
 
+import io.vmnetd.netlink.BondMode;
+
 import io.vmnetd.daemon.config.LocatedNode.Location;
 import io.vmnetd.daemon.config.LocatedNode.Sequence;
 import java.nio.charset.StandardCharsets;
@@ -142,7 +144,7 @@ final class ClusterNetworkValidator {
         });
         Optional<MappingFields> bond = fields.mapping("bond", BOND_KEYS);
         BondMode mode = bond.flatMap(bondFields -> bondFields.oneOf("mode", BondMode.kernelNames()))
-                .flatMap(BondMode::fromKernelName)
+                .flatMap(BondMode::find)
                 .orElse(Uplink.DEFAULT_MODE);
         int miimon = bond.map(bondFields -> bondFields.integer("miimon", MIIMON))
                 .orElse(OptionalInt.empty())

@@ -1,5 +1,7 @@
 package io.vmnetd.daemon.config;
 
+import io.vmnetd.netlink.VidRange;
+
 import io.vmnetd.daemon.config.LocatedNode.Location;
 import io.vmnetd.daemon.config.LocatedNode.Mapping;
 import io.vmnetd.daemon.config.LocatedNode.Sequence;
@@ -12,7 +14,7 @@ import java.util.OptionalInt;
 /** Validates the {@code trunk} list of a VM network: each entry is {@code {id}} or {@code {min, max}}. */
 final class TrunkValidator {
 
-    static final IntRange VID = new IntRange(VidRange.MIN_VID, VidRange.MAX_VID);
+    static final IntRange VID = new IntRange(io.vmnetd.netlink.Arguments.MIN_VID, io.vmnetd.netlink.Arguments.MAX_VID);
     static final String ENTRY_RULE = "{id: VID} or {min: VID, max: VID}, VIDs " + VID;
 
     private static final List<String> ENTRY_KEYS = List.of("id", "min", "max");
@@ -92,7 +94,7 @@ final class TrunkValidator {
      */
     private void reportOverlaps(List<TrunkEntry> entries) {
         List<TrunkEntry> byStart = new ArrayList<>(entries);
-        byStart.sort(Comparator.comparingInt((TrunkEntry entry) -> entry.vids().min())
+        byStart.sort(Comparator.comparingInt((TrunkEntry entry) -> entry.vids().first())
                 .thenComparingInt(TrunkEntry::index));
         TrunkEntry furthest = null;
         for (TrunkEntry entry : byStart) {
@@ -105,7 +107,7 @@ final class TrunkValidator {
                 problems.add(later.location(), later.path(),
                         vids + "trunk[" + earlier.index() + "] (" + earlier.vids() + ")");
             }
-            if (furthest == null || entry.vids().max() > furthest.vids().max()) {
+            if (furthest == null || entry.vids().last() > furthest.vids().last()) {
                 furthest = entry;
             }
         }

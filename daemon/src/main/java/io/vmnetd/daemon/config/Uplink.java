@@ -1,5 +1,7 @@
 package io.vmnetd.daemon.config;
 
+import io.vmnetd.netlink.BondMode;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;

@@ -1,5 +1,7 @@
 package io.vmnetd.daemon.config;
 
+import io.vmnetd.netlink.VidRange;
+
 import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;

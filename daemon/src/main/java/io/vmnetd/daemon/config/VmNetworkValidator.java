@@ -1,5 +1,7 @@
 package io.vmnetd.daemon.config;
 
+import io.vmnetd.netlink.VidRange;
+
 import io.vmnetd.daemon.config.LocatedNode.Location;
 import io.vmnetd.daemon.config.LocatedNode.Sequence;
 import java.util.ArrayList;

@@ -1,5 +1,8 @@
 package io.vmnetd.daemon.config;
 
+import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.VidRange;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -134,9 +137,9 @@ class ConfigLoaderTest {
                     """.formatted(mode.kernelName()), "test");
             assertThat(config.clusterNetworks().get(0).uplink().mode()).isEqualTo(mode);
         }
-        assertThat(BondMode.fromKernelName("802.3ad")).contains(BondMode.IEEE_802_3AD);
+        assertThat(BondMode.find("802.3ad")).contains(BondMode.IEEE_802_3AD);
         assertThat(BondMode.IEEE_802_3AD.number()).isEqualTo(4);
-        assertThat(BondMode.fromNumber(6)).contains(BondMode.BALANCE_ALB);
+        assertThat(BondMode.ofNumber(6)).isEqualTo(BondMode.BALANCE_ALB);
     }
 
     @Test

@@ -181,7 +181,7 @@ class VmNetworkValidationTest {
                 """);
 
         assertThat(problems).extracting(ConfigProblem::toString).containsExactly(
-                "/etc/vmnetd/vmnetd.yaml:11:9: vmNetworks[0].trunk[2]: VIDs 250..260 overlap trunk[0] (200..299)",
+                "/etc/vmnetd/vmnetd.yaml:11:9: vmNetworks[0].trunk[2]: VIDs 250-260 overlap trunk[0] (200-299)",
                 "/etc/vmnetd/vmnetd.yaml:12:9: vmNetworks[0].trunk[3]: VID 42 overlaps trunk[1] (42)");
     }
 
