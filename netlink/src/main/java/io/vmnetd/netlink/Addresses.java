@@ -12,7 +12,6 @@ import io.vmnetd.netlink.nl.Rtnl.Ifa;
 import io.vmnetd.netlink.nl.Structs.IfAddrMsg;
 import io.vmnetd.netlink.sys.Native;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -88,8 +87,8 @@ public final class Addresses {
                 .orElseThrow(() -> new NetlinkParseException("address message without IFA_LOCAL or IFA_ADDRESS"));
         InetAddress address;
         try {
-            address = InetAddress.getByAddress(addr.bytes());
-        } catch (UnknownHostException e) {
+            address = IpPrefix.fromBytes(addr.bytes());
+        } catch (InvalidArgumentException e) {
             throw new NetlinkParseException("address of " + addr.length() + " bytes");
         }
         int flags = a.get(Ifa.FLAGS).map(Attribute::u32).orElse(ifa.flags());

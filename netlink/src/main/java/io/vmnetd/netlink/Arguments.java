@@ -27,12 +27,14 @@ public final class Arguments {
         if (name.equals(".") || name.equals("..")) {
             throw new InvalidArgumentException(argument, "\"" + name + "\" is not a valid link name");
         }
-        for (int i = 0; i < name.length(); i++) {
-            char c = name.charAt(i);
-            if (c == '/' || c == ':' || Character.isWhitespace(c) || c == 0) {
-                throw new InvalidArgumentException(argument, "\"" + name
-                        + "\" contains '" + (Character.isWhitespace(c) ? "whitespace" : String.valueOf(c))
-                        + "'; a link name may not contain '/', ':' or whitespace");
+        // Byte by byte, as the kernel's dev_valid_name() does: its isspace() also counts 0xA0, which UTF-8
+        // uses inside characters like 'à'.
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+            int c = b & 0xff;
+            if (c == '/' || c == ':' || c == ' ' || (c >= '\t' && c <= '\r') || c == 0xa0 || c == 0) {
+                String what = c == '/' || c == ':' ? "'" + (char) c + "'" : "whitespace";
+                throw new InvalidArgumentException(argument, "\"" + name + "\" contains " + what
+                        + "; a link name may not contain '/', ':' or whitespace");
             }
         }
         return name;

@@ -46,8 +46,9 @@ final class LinkCodec {
             // Off is the kernel's default; saying so explicitly fails on kernels built without VLAN filtering.
             if (b.vlanFiltering()) {
                 m.u8(Rtnl.Br.VLAN_FILTERING, 1);
-            }
-            if (b.defaultPvid() != 0) {
+                // 0 means "no default PVID"; left out, the kernel would apply its own default of 1.
+                m.u16(Rtnl.Br.VLAN_DEFAULT_PVID, b.defaultPvid());
+            } else if (b.defaultPvid() != 0) {
                 m.u16(Rtnl.Br.VLAN_DEFAULT_PVID, b.defaultPvid());
             }
             m.endNested(data);
@@ -77,6 +78,33 @@ final class LinkCodec {
             m.endNested(peer);
             m.endNested(data);
         }
+    }
+
+    /**
+     * Changes the kind-specific settings of an existing link (a bridge's VLAN filtering, a bond's miimon): an
+     * RTM_NEWLINK without NLM_F_CREATE reaches the kind's changelink.
+     */
+    static MessageBuilder modify(int index, LinkKind current, LinkKind kind) {
+        MessageBuilder m = new MessageBuilder(Rtnl.RTM_NEWLINK, 0)
+                .struct(new IfInfoMsg(Native.AF_UNSPEC, 0, index, 0, 0).encode());
+        int linkInfo = m.beginNested(Ifla.LINKINFO);
+        m.string(Info.KIND, kind.kernelName());
+        int data = m.beginNested(Info.DATA);
+        // Only what changes is sent: a kernel without VLAN filtering refuses even "vlan_filtering 0".
+        if (kind instanceof LinkKind.Bridge b && current instanceof LinkKind.Bridge now) {
+            if (b.vlanFiltering() != now.vlanFiltering()) {
+                m.u8(Rtnl.Br.VLAN_FILTERING, b.vlanFiltering() ? 1 : 0);
+            }
+            if (b.defaultPvid() != 0 && b.defaultPvid() != now.defaultPvid()) {
+                m.u16(Rtnl.Br.VLAN_DEFAULT_PVID, b.defaultPvid());
+            }
+        } else if (kind instanceof LinkKind.Bond b) {
+            m.u32(Rtnl.Bond.MIIMON, b.miimon());
+        } else {
+            throw new InvalidArgumentException("kind", "only a bridge's or a bond's settings can be changed in place");
+        }
+        m.endNested(data);
+        return m.endNested(linkInfo);
     }
 
     /** One RTM_SETLINK for all of {@code change}; {@code index} names the link. */

@@ -112,6 +112,22 @@ public final class Links {
         connection.execute(LinkCodec.change(link.index(), change), describe(change), link.name());
     }
 
+    /**
+     * Changes a bridge's VLAN filtering and default PVID, or a bond's miimon, in place. A bond's mode cannot
+     * change while it has slaves; delete and recreate it instead.
+     */
+    public void update(Link link, LinkKind kind) {
+        if (link.kind().getClass() != kind.getClass()) {
+            throw new InvalidArgumentException("kind", link.name() + " is a " + link.kind().kernelName()
+                    + ", not a " + kind.kernelName());
+        }
+        if (link.kind().equals(kind)) {
+            return;
+        }
+        connection.execute(LinkCodec.modify(link.index(), link.kind(), kind), "change " + kind.kernelName()
+                + " settings of", link.name());
+    }
+
     public void setUp(String name) {
         change(name, LinkChange.create().up());
     }

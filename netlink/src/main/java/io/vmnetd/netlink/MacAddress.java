@@ -23,7 +23,7 @@ public record MacAddress(long value) {
 
     /** Parses "02:00:5e:10:00:01" (also with '-' separators), the forms CNI runtimes pass. */
     public static MacAddress parse(String text) {
-        String[] parts = text.trim().split("[:-]");
+        String[] parts = text.trim().split("[:-]", -1);
         if (parts.length != 6) {
             throw new InvalidArgumentException("mac", "\"" + text + "\" is not an Ethernet address like 02:00:00:00:00:01");
         }

@@ -11,7 +11,6 @@ import io.vmnetd.netlink.nl.Rtnl;
 import io.vmnetd.netlink.nl.Rtnl.Rta;
 import io.vmnetd.netlink.nl.Structs.RtMsg;
 import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -95,8 +94,8 @@ public final class Routes {
 
     private static InetAddress address(byte[] bytes) {
         try {
-            return InetAddress.getByAddress(bytes);
-        } catch (UnknownHostException e) {
+            return IpPrefix.fromBytes(bytes);
+        } catch (InvalidArgumentException e) {
             throw new NetlinkParseException("address of " + bytes.length + " bytes");
         }
     }
