@@ -1,0 +1,168 @@
+package io.vmnetd.daemon.api;
+
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.vmnetd.daemon.config.ConfigException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/** Which endpoint answers which method and path, and how each turns a {@link DaemonApi} call into a response. */
+final class ApiRoutes {
+
+    interface Endpoint {
+        ApiResponse handle(ApiRequest request) throws Exception;
+    }
+
+    /**
+     * @param onEventLoop answered at once on the network thread: only for endpoints that never block, so that
+     *     they answer even when every worker is busy
+     */
+    record Route(String method, String path, boolean onEventLoop, Endpoint endpoint) {}
+
+    /** The outcome of looking a request up: a route, or the error response when there is none. */
+    record Resolution(Optional<Route> route, Optional<ApiResponse> error) {}
+
+    private final Map<String, Map<String, Route>> byPath = new LinkedHashMap<>();
+
+    private ApiRoutes(List<Route> routes) {
+        for (Route route : routes) {
+            byPath.computeIfAbsent(route.path(), p -> new TreeMap<>()).put(route.method(), route);
+        }
+    }
+
+    /** Everything, for the Unix socket. */
+    static ApiRoutes full(DaemonApi api) {
+        return new ApiRoutes(List.of(
+                healthz(),
+                new Route("GET", "/readyz", false, request -> readyz(api)),
+                new Route("GET", "/v1/status", false, request -> json(api.status())),
+                new Route("GET", "/v1/networks", false, request -> json(api.networks())),
+                new Route("GET", "/v1/ports", false, request -> json(api.ports())),
+                new Route("GET", "/v1/links", false, request -> json(api.links())),
+                new Route("POST", "/v1/config", false, request -> applyConfig(api, request)),
+                new Route("POST", "/v1/cni", false, request -> cni(api, request)),
+                metrics(api)));
+    }
+
+    /** What the unauthenticated TCP listener may show. */
+    static ApiRoutes metricsOnly(DaemonApi api) {
+        return new ApiRoutes(List.of(healthz(), metrics(api)));
+    }
+
+    Resolution resolve(String method, String path) {
+        Map<String, Route> methods = byPath.get(path);
+        if (methods == null) {
+            return new Resolution(Optional.empty(), Optional.of(ApiResponse.error(HttpResponseStatus.NOT_FOUND,
+                    "no such endpoint: " + method + " " + path)));
+        }
+        Route route = methods.get(method);
+        if (route == null) {
+            String allow = String.join(", ", methods.keySet());
+            return new Resolution(Optional.empty(), Optional.of(ApiResponse.error(HttpResponseStatus.METHOD_NOT_ALLOWED,
+                    method + " is not allowed on " + path + "; use " + allow).withHeader("Allow", allow)));
+        }
+        return new Resolution(Optional.of(route), Optional.empty());
+    }
+
+    private static Route healthz() {
+        return new Route("GET", "/healthz", true,
+                request -> ApiResponse.json(HttpResponseStatus.OK, "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8)));
+    }
+
+    private static Route metrics(DaemonApi api) {
+        return new Route("GET", "/metrics", false,
+                request -> ApiResponse.text(HttpResponseStatus.OK, ApiResponse.PROMETHEUS_TEXT, api.metrics()));
+    }
+
+    private static ApiResponse readyz(DaemonApi api) throws Exception {
+        if (api.isReady()) {
+            return json(Map.of("ready", true));
+        }
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ready", false);
+        body.put("error", "vmnetd is not ready: its first reconcile has not completed or its reconcile loop is stuck");
+        return ApiResponse.json(HttpResponseStatus.SERVICE_UNAVAILABLE, ApiJson.toJson(body));
+    }
+
+    private static ApiResponse applyConfig(DaemonApi api, ApiRequest request) throws Exception {
+        boolean dryRun = request.queryParameter("dryRun").map(ApiRoutes::parseBoolean).orElse(false);
+        if (request.body().length == 0) {
+            // An empty YAML file means "all defaults, no networks": too drastic to infer from a forgotten body.
+            throw new BadRequestException("empty request body; send the YAML configuration (\"{}\" for all defaults)",
+                    "body");
+        }
+        String yaml = utf8(request.body());
+        try {
+            return json(api.applyConfig(yaml, dryRun));
+        } catch (ConfigException e) {
+            return ApiResponse.json(HttpResponseStatus.BAD_REQUEST, ApiJson.configError(e));
+        }
+    }
+
+    /** The reply format the shim in cni-shim/src/vmnet.c depends on. */
+    private static ApiResponse cni(DaemonApi api, ApiRequest request) {
+        Caller caller = request.caller().orElseThrow(() -> new IllegalStateException("CNI calls need a caller"));
+        CniReply reply = api.cni(request.body(), caller);
+        if (reply.notReady()) {
+            return ApiResponse.text(HttpResponseStatus.SERVICE_UNAVAILABLE, ApiResponse.JSON, reply.stdout())
+                    .withHeader("Retry-After", "1");
+        }
+        ApiResponse response = ApiResponse.text(HttpResponseStatus.OK, ApiResponse.JSON, reply.stdout())
+                .withHeader("Vmnet-Exit-Code", Integer.toString(reply.exitCode()));
+        if (reply.warning().isPresent()) {
+            for (String line : reply.warning().get().split("\r\n|\r|\n")) {
+                if (!line.isBlank()) {
+                    response = response.withHeader("Vmnet-Warning", headerSafe(line));
+                }
+            }
+        }
+        return response;
+    }
+
+    private static ApiResponse json(Object value) throws Exception {
+        return ApiResponse.json(HttpResponseStatus.OK, ApiJson.toJson(value));
+    }
+
+    private static boolean parseBoolean(String value) {
+        switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes", "":
+                return true;
+            case "false", "0", "no":
+                return false;
+            default:
+                throw new BadRequestException("dryRun must be true or false, not \"" + value + "\"", "dryRun");
+        }
+    }
+
+    private static String utf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw new BadRequestException("request body is not valid UTF-8", "body");
+        }
+    }
+
+    /**
+     * Netty writes a header value one char per byte: the UTF-8 bytes go in as Latin-1 chars so that they reach the
+     * shim unchanged. Control characters, which would break the header, become spaces.
+     */
+    private static String headerSafe(String line) {
+        String latin1 = new String(line.getBytes(StandardCharsets.UTF_8), StandardCharsets.ISO_8859_1);
+        StringBuilder safe = new StringBuilder(latin1.length());
+        for (char c : latin1.toCharArray()) {
+            safe.append(c < 0x20 && c != '\t' || c == 0x7f ? ' ' : c);
+        }
+        return safe.toString();
+    }
+}

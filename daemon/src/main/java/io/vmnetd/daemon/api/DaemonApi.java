@@ -1,0 +1,43 @@
+package io.vmnetd.daemon.api;
+
+import io.vmnetd.daemon.config.ConfigException;
+
+/**
+ * What the daemon's core offers to API clients. {@link ApiServer} does the HTTP, JSON and authorisation; the core
+ * implements this and never sees a request. Every method may block: they all run on the API's worker pool, never on
+ * a network thread.
+ *
+ * <p>Values returned as {@code Object} are serialised with Jackson (records, maps, lists; {@code Optional} and
+ * {@code Path} are handled). A {@link BadRequestException} from any method becomes a 400; any other unchecked
+ * exception a 500.
+ */
+public interface DaemonApi {
+
+    /** GET /readyz: 200 when true, 503 otherwise. */
+    boolean isReady();
+
+    /** GET /v1/status. */
+    Object status();
+
+    /** GET /v1/networks. */
+    Object networks();
+
+    /** GET /v1/ports. */
+    Object ports();
+
+    /** GET /v1/links. */
+    Object links();
+
+    /**
+     * POST /v1/config[?dryRun=true]: validates the YAML and, unless {@code dryRun}, applies it.
+     *
+     * @throws ConfigException answered as 400 listing every problem
+     */
+    Object applyConfig(String yaml, boolean dryRun) throws ConfigException;
+
+    /** POST /v1/cni: the request exactly as the CNI shim sent it (see cni-shim/src/vmnet.c). */
+    CniReply cni(byte[] body, Caller caller);
+
+    /** GET /metrics: the Prometheus text exposition. */
+    String metrics();
+}

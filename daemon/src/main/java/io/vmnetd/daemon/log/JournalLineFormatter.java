@@ -1,0 +1,107 @@
+package io.vmnetd.daemon.log;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.logging.Formatter;
+import java.util.logging.Level;
+import java.util.logging.LogRecord;
+
+/**
+ * One line per event, {@code LEVEL Logger: message}, because journald makes each line its own entry: a stack trace
+ * would become dozens of unrelated entries. Exceptions are summarised as their class-and-message chain; the stack
+ * trace is added only when debugging. journald adds the time stamp, so there is none.
+ */
+final class JournalLineFormatter extends Formatter {
+
+    private static final int MAX_CAUSES = 10;
+
+    private final boolean priorityPrefix;
+    private volatile boolean stackTraces;
+
+    /** @param priorityPrefix start lines with sd-daemon's {@code <N>} so journald records the right priority */
+    JournalLineFormatter(boolean priorityPrefix) {
+        this.priorityPrefix = priorityPrefix;
+    }
+
+    void setStackTraces(boolean stackTraces) {
+        this.stackTraces = stackTraces;
+    }
+
+    @Override
+    public String format(LogRecord record) {
+        StringBuilder line = new StringBuilder(128);
+        int level = record.getLevel().intValue();
+        if (priorityPrefix) {
+            line.append('<').append(priority(level)).append('>');
+        }
+        line.append(levelName(level)).append(' ').append(shortName(record.getLoggerName())).append(": ");
+        line.append(oneLine(formatMessage(record)));
+        Throwable thrown = record.getThrown();
+        if (thrown != null) {
+            line.append(": ").append(chain(thrown));
+        }
+        line.append('\n');
+        if (thrown != null && stackTraces) {
+            StringWriter trace = new StringWriter();
+            thrown.printStackTrace(new PrintWriter(trace));
+            line.append(trace);
+        }
+        return line.toString();
+    }
+
+    static String levelName(int level) {
+        if (level >= Level.SEVERE.intValue()) {
+            return "ERROR";
+        } else if (level >= Level.WARNING.intValue()) {
+            return "WARN";
+        } else if (level >= Level.INFO.intValue()) {
+            return "INFO";
+        }
+        return "DEBUG";
+    }
+
+    private static int priority(int level) {
+        if (level >= Level.SEVERE.intValue()) {
+            return 3;
+        } else if (level >= Level.WARNING.intValue()) {
+            return 4;
+        } else if (level >= Level.INFO.intValue()) {
+            return 6;
+        }
+        return 7;
+    }
+
+    private static String shortName(String loggerName) {
+        if (loggerName == null || loggerName.isEmpty()) {
+            return "vmnetd";
+        }
+        return loggerName.substring(loggerName.lastIndexOf('.') + 1);
+    }
+
+    /** {@code IOException: a; caused by ErrnoException: b}, stopping at a cycle or after a sane depth. */
+    static String chain(Throwable thrown) {
+        StringBuilder text = new StringBuilder();
+        Map<Throwable, Boolean> seen = new IdentityHashMap<>();
+        Throwable current = thrown;
+        for (int depth = 0; current != null && seen.put(current, true) == null && depth < MAX_CAUSES; depth++) {
+            if (depth > 0) {
+                text.append("; caused by ");
+            }
+            text.append(current.getClass().getSimpleName());
+            if (current.getMessage() != null) {
+                text.append(": ").append(oneLine(current.getMessage()));
+            }
+            current = current.getCause();
+        }
+        return text.toString();
+    }
+
+    private static String oneLine(String text) {
+        if (text == null) {
+            return "";
+        }
+        return text.strip().replace("\r\n", " | ").replace('\r', ' ').replace("\n", " | ");
+    }
+}

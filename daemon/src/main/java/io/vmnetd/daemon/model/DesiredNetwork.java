@@ -1,0 +1,47 @@
+package io.vmnetd.daemon.model;
+
+import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.VidSet;
+import java.util.List;
+import java.util.OptionalInt;
+
+/**
+ * What one cluster network should look like in the kernel.
+ *
+ * @param managed false for the adopted mgmt network: vmnetd then only adds (and later removes) the VIDs its VM
+ *     networks need on the uplink and manages its own VM ports; it never creates, changes or deletes the rest
+ * @param uplink the bridge port towards the physical network: the bond
+ * @param mtu empty when adopted: the kernel's MTU is kept
+ * @param uplinkVids tagged VIDs the uplink carries besides its native VLAN
+ */
+public record DesiredNetwork(
+        String name,
+        boolean managed,
+        String bridge,
+        String uplink,
+        List<String> nics,
+        OptionalInt mtu,
+        BondMode bondMode,
+        int miimon,
+        OptionalInt txQueueLength,
+        VidSet uplinkVids,
+        List<DesiredPort> ports) {
+
+    public DesiredNetwork {
+        nics = List.copyOf(nics);
+        ports = List.copyOf(ports);
+    }
+
+    /** The uplink's VLANs: the native VLAN (PVID 1, untagged) plus every VID a VM network uses, tagged. */
+    public PortVlanSpec uplinkVlans() {
+        return PortVlanSpec.nativeOnly().withTagged(uplinkVids.minus(VidSet.of(PortVlanSpec.DEFAULT_VID)));
+    }
+
+    /** True when {@code linkName} is one of this network's own links or ports. */
+    public boolean owns(String linkName) {
+        if (linkName.equals(bridge) || linkName.equals(uplink) || nics.contains(linkName)) {
+            return true;
+        }
+        return ports.stream().anyMatch(p -> p.hostIfName().equals(linkName));
+    }
+}

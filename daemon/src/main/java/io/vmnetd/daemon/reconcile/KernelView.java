@@ -1,0 +1,67 @@
+package io.vmnetd.daemon.reconcile;
+
+import io.vmnetd.daemon.model.PortVlanSpec;
+import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.PortVlans;
+import io.vmnetd.netlink.RtNetlink;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** One consistent read of the kernel: every link and every bridge port's VLANs. Two dumps, no changes. */
+public final class KernelView {
+    private final Map<String, Link> byName = new HashMap<>();
+    private final Map<Integer, Link> byIndex = new HashMap<>();
+    private final Map<Integer, PortVlans> vlans;
+
+    public KernelView(List<Link> links, Map<Integer, PortVlans> vlans) {
+        for (Link l : links) {
+            byName.put(l.name(), l);
+            byIndex.put(l.index(), l);
+        }
+        this.vlans = Map.copyOf(vlans);
+    }
+
+    public static KernelView read(RtNetlink rtnl) {
+        return new KernelView(rtnl.links().list(), rtnl.bridgeVlans().listAll());
+    }
+
+    public Optional<Link> link(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    public Optional<Link> link(int index) {
+        return Optional.ofNullable(byIndex.get(index));
+    }
+
+    public List<Link> links() {
+        return List.copyOf(byIndex.values());
+    }
+
+    /** A port's VLANs; a port without any reads as empty. */
+    public PortVlans vlans(Link link) {
+        PortVlans v = vlans.get(link.index());
+        return v != null ? v : new PortVlans(link.index(), link.name(), link.masterIndex(), List.of());
+    }
+
+    public Map<Integer, PortVlans> allVlans() {
+        return vlans;
+    }
+
+    public List<Link> slavesOf(Link master) {
+        List<Link> out = new ArrayList<>();
+        for (Link l : byIndex.values()) {
+            if (l.masterIndex() == master.index()) {
+                out.add(l);
+            }
+        }
+        return out;
+    }
+
+    /** What Linux gives a port as it joins a bridge whose default PVID is 1. */
+    static PortVlans freshPort(String name) {
+        return new PortVlans(0, name, 0, PortVlanSpec.nativeOnly().entries());
+    }
+}

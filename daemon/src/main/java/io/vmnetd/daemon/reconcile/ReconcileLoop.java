@@ -1,0 +1,119 @@
+package io.vmnetd.daemon.reconcile;
+
+import io.vmnetd.netlink.LinkEvent;
+import io.vmnetd.netlink.LinkMonitor;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Keeps the node as declared: link events for vmnetd's own links trigger a reconcile of their network within
+ * milliseconds, a full resync runs periodically and after the monitor lost events, and a failed run is retried.
+ * Runs are coalesced on one thread, so a burst of events costs one reconcile.
+ */
+public final class ReconcileLoop implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ReconcileLoop.class.getName());
+    private static final long DEBOUNCE_MILLIS = 20;
+    private static final long RETRY_SECONDS = 5;
+    private static final String ALL = "";
+
+    private final Reconciler reconciler;
+    private final Duration resyncEvery;
+    private final ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "reconciler");
+        t.setDaemon(true);
+        return t;
+    });
+    private final Map<String, Reason> pending = new HashMap<>();
+    private LinkMonitor monitor;
+    private volatile long heartbeatNanos = System.nanoTime();
+
+    public ReconcileLoop(Reconciler reconciler, Duration resyncEvery) {
+        this.reconciler = reconciler;
+        this.resyncEvery = resyncEvery;
+    }
+
+    /** Starts watching link events, then the periodic resync. */
+    public void start() {
+        monitor = LinkMonitor.start(this::onEvent);
+        long period = resyncEvery.toMillis();
+        executor.scheduleWithFixedDelay(() -> request(null, Reason.RESYNC), period, period, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> heartbeatNanos = System.nanoTime(), 0, 1, TimeUnit.SECONDS);
+    }
+
+    /** Asks for a reconcile of one network ({@code null}: all) soon; repeated requests merge. */
+    public void request(String network, Reason reason) {
+        String key = network == null ? ALL : network;
+        synchronized (pending) {
+            boolean idle = pending.isEmpty();
+            pending.merge(key, reason, (a, b) -> a.repairsDrift() ? a : b);
+            if (idle) {
+                executor.schedule(this::drain, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+            }
+        }
+    }
+
+    /**
+     * True while the loop's thread keeps beating: what the systemd watchdog is fed on. A reconcile stuck for
+     * longer than a minute makes it false.
+     */
+    public boolean healthy() {
+        return System.nanoTime() - heartbeatNanos < TimeUnit.SECONDS.toNanos(60) && !executor.isShutdown();
+    }
+
+    private void drain() {
+        Map<String, Reason> batch;
+        synchronized (pending) {
+            batch = new HashMap<>(pending);
+            pending.clear();
+        }
+        try {
+            boolean failed;
+            if (batch.containsKey(ALL)) {
+                failed = !reconciler.reconcileAll(batch.get(ALL)).succeeded();
+            } else {
+                failed = false;
+                for (Map.Entry<String, Reason> e : batch.entrySet()) {
+                    failed |= !reconciler.reconcile(e.getKey(), e.getValue()).succeeded();
+                }
+            }
+            if (failed) {
+                executor.schedule(() -> request(null, Reason.RETRY), RETRY_SECONDS, TimeUnit.SECONDS);
+            }
+        } catch (RuntimeException e) {
+            LOG.warning("reconcile crashed: " + e);
+            executor.schedule(() -> request(null, Reason.RETRY), RETRY_SECONDS, TimeUnit.SECONDS);
+        }
+    }
+
+    private void onEvent(LinkEvent event) {
+        if (event.type() == LinkEvent.Type.RESYNC_NEEDED) {
+            LOG.info("link monitor lost events; full resync");
+            request(null, Reason.MONITOR_OVERFLOW);
+            return;
+        }
+        Optional<String> name = event.name();
+        if (name.isEmpty()) {
+            return;
+        }
+        reconciler.desired().ownerOf(name.get()).ifPresent(n -> request(n.name(), Reason.LINK_EVENT));
+    }
+
+    @Override
+    public void close() {
+        if (monitor != null) {
+            monitor.close();
+        }
+        executor.shutdownNow();
+        try {
+            executor.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

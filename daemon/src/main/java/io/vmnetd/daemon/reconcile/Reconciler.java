@@ -1,0 +1,198 @@
+package io.vmnetd.daemon.reconcile;
+
+import io.vmnetd.daemon.config.ClusterNetwork;
+import io.vmnetd.daemon.config.Config;
+import io.vmnetd.daemon.model.DesiredNetwork;
+import io.vmnetd.daemon.model.DesiredState;
+import io.vmnetd.daemon.model.NetworkPort;
+import io.vmnetd.daemon.state.NetworkRegistry;
+import io.vmnetd.daemon.state.NetworkRegistry.ManagedNetwork;
+import io.vmnetd.netlink.BridgeVlan;
+import io.vmnetd.netlink.RtNetlink;
+import io.vmnetd.netlink.VidSet;
+import io.vmnetd.netlink.nl.NetlinkException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
+
+/**
+ * Brings the kernel to the desired state, one cluster network at a time and under that network's lock, which CNI
+ * operations on the same bridge take too, so the two never interleave. Each network is read, planned and the
+ * difference applied; a network already right costs two dumps and no change. Thread-safe.
+ */
+public final class Reconciler {
+    private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
+
+    private final RtNetlink host;
+    private final StepContext context;
+    private final NetworkRegistry registry;
+    private final Supplier<List<NetworkPort>> livePorts;
+    private final ReconcileObserver observer;
+    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private volatile Config config;
+    private volatile ReconcileRun lastRun;
+    private final Map<String, List<String>> problemsByNetwork = new ConcurrentHashMap<>();
+
+    public Reconciler(RtNetlink host, StepContext context, NetworkRegistry registry, Config config,
+                      Supplier<List<NetworkPort>> livePorts, ReconcileObserver observer) {
+        this.host = host;
+        this.context = context;
+        this.registry = registry;
+        this.config = config;
+        this.livePorts = livePorts;
+        this.observer = observer;
+    }
+
+    public Config config() {
+        return config;
+    }
+
+    public void setConfig(Config newConfig) {
+        this.config = newConfig;
+    }
+
+    public DesiredState desired() {
+        return DesiredState.of(config, livePorts.get());
+    }
+
+    /** The lock that serialises everything done to one cluster network's bridge. */
+    public ReentrantLock lockFor(String network) {
+        return locks.computeIfAbsent(network, n -> new ReentrantLock());
+    }
+
+    public ReconcileRun lastRun() {
+        return lastRun;
+    }
+
+    /** Problems that keep networks from their desired state, by network, as of each one's last reconcile. */
+    public Map<String, List<String>> problems() {
+        return Map.copyOf(problemsByNetwork);
+    }
+
+    /** Reconciles every network, and takes down the cluster networks vmnetd made that the config dropped. */
+    public ReconcileRun reconcileAll(Reason reason) {
+        return run(reason, null);
+    }
+
+    /** Reconciles one network (mgmt included). */
+    public ReconcileRun reconcile(String network, Reason reason) {
+        return run(reason, network);
+    }
+
+    /** The plan for {@code candidate} against the kernel as it is now; nothing is applied. */
+    public List<String> dryRun(Config candidate) {
+        DesiredState want = DesiredState.of(candidate, livePorts.get());
+        KernelView view = KernelView.read(host);
+        List<String> lines = new ArrayList<>();
+        for (DesiredNetwork n : want.networks().values()) {
+            lines.addAll(Planner.plan(n, view, registry.mgmtVids()).describe());
+        }
+        for (Map.Entry<String, ManagedNetwork> m : registry.managed().entrySet()) {
+            if (candidate.clusterNetwork(m.getKey()).isEmpty()) {
+                lines.addAll(teardownPlan(m.getKey(), m.getValue(), view).describe());
+            }
+        }
+        return lines;
+    }
+
+    private ReconcileRun run(Reason reason, String only) {
+        long start = System.nanoTime();
+        List<String> applied = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        DesiredState want = desired();
+        for (DesiredNetwork n : want.networks().values()) {
+            if (only == null || only.equals(n.name())) {
+                reconcileNetwork(n, reason, applied, problems, errors);
+            }
+        }
+        if (only == null) {
+            for (Map.Entry<String, ManagedNetwork> m : registry.managed().entrySet()) {
+                if (!want.networks().containsKey(m.getKey())) {
+                    takeDown(m.getKey(), m.getValue(), applied, errors);
+                }
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        ReconcileRun run = new ReconcileRun(Instant.now(), reason, took.toMillis(), applied, problems, errors);
+        lastRun = run;
+        observer.reconciled(run.succeeded(), took);
+        return run;
+    }
+
+    private void reconcileNetwork(DesiredNetwork n, Reason reason, List<String> applied, List<String> problems,
+                                  List<String> errors) {
+        ReentrantLock lock = lockFor(n.name());
+        lock.lock();
+        try {
+            VidSet owned = registry.mgmtVids();
+            Plan plan = Planner.plan(n, KernelView.read(host), owned);
+            problemsByNetwork.put(n.name(), plan.problems());
+            problems.addAll(plan.describe().subList(plan.steps().size(), plan.describe().size()));
+            if (n.managed()) {
+                registry.recordManaged(n.name(), new ManagedNetwork(n.bridge(), n.uplink(), n.nics()));
+            }
+            for (Step step : plan.steps()) {
+                step.apply(context);
+                applied.add(n.name() + ": " + step.describe());
+                if (reason.repairsDrift()) {
+                    observer.repaired(step.kind());
+                    LOG.info("repaired drift on " + n.name() + " (" + step.kind() + "): " + step.describe());
+                } else {
+                    LOG.info(n.name() + ": " + step.describe());
+                }
+                if (!n.managed() && step instanceof Steps.SetPortVlans v && v.port().equals(n.uplink())) {
+                    owned = owned.union(addedVids(v)).minus(VidSet.of(v.diff().delete()));
+                    registry.setMgmtVids(owned);
+                }
+            }
+        } catch (NetlinkException | IllegalArgumentException e) {
+            String message = n.name() + ": " + e.getMessage();
+            errors.add(message);
+            observer.failed(message);
+            LOG.warning("reconcile failed: " + message);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static VidSet addedVids(Steps.SetPortVlans v) {
+        List<io.vmnetd.netlink.VidRange> ranges = new ArrayList<>();
+        for (BridgeVlan b : v.diff().add()) {
+            ranges.add(b.vids());
+        }
+        return VidSet.of(ranges);
+    }
+
+    private void takeDown(String name, ManagedNetwork m, List<String> applied, List<String> errors) {
+        if (name.equals(ClusterNetwork.MGMT)) {
+            return;
+        }
+        ReentrantLock lock = lockFor(name);
+        lock.lock();
+        try {
+            for (Step step : teardownPlan(name, m, KernelView.read(host)).steps()) {
+                step.apply(context);
+                applied.add(name + ": " + step.describe());
+                LOG.info(name + ": " + step.describe());
+            }
+            registry.forget(name);
+            problemsByNetwork.remove(name);
+        } catch (NetlinkException e) {
+            errors.add(name + ": " + e.getMessage());
+            LOG.warning("taking down " + name + " failed: " + e.getMessage());
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static Plan teardownPlan(String name, ManagedNetwork m, KernelView view) {
+        return Planner.teardown(name, m.bridge(), m.bond(), m.nics(), view);
+    }
+}

@@ -1,0 +1,257 @@
+package io.vmnetd.daemon.reconcile;
+
+import io.vmnetd.daemon.model.PortVlanSpec;
+import io.vmnetd.daemon.model.VlanDiff;
+import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.BridgeVlan;
+import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.LinkChange;
+import io.vmnetd.netlink.LinkKind;
+import io.vmnetd.netlink.LinkSpec;
+import io.vmnetd.netlink.Links;
+import io.vmnetd.netlink.VidSet;
+import io.vmnetd.netlink.nl.NetlinkException;
+import io.vmnetd.netlink.sys.Errno;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import java.util.stream.Collectors;
+
+/**
+ * The changes the planner can ask for. Steps name links, not indexes: a link made by one step is found by the
+ * next at apply time.
+ */
+final class Steps {
+    private Steps() {}
+
+    record CreateBond(String name, BondMode mode, int miimon, int mtu, OptionalInt txQueueLength) implements Step {
+        public String kind() {
+            return "bond_missing";
+        }
+
+        public String describe() {
+            return "create bond " + name + " (" + mode + ", miimon " + miimon + ", mtu " + mtu
+                    + txQueueLength.stream().mapToObj(q -> ", txqueuelen " + q).findFirst().orElse("") + ")";
+        }
+
+        public void apply(StepContext c) {
+            LinkSpec spec = LinkSpec.bond(name, mode, miimon).mtu(mtu).up();
+            txQueueLength.ifPresent(spec::txQueueLength);
+            c.host().links().create(spec);
+        }
+    }
+
+    /** A bond's mode cannot change while it has slaves: it is made anew and its NICs enslaved again. */
+    record ReplaceBond(String name, BondMode from, CreateBond replacement) implements Step {
+        public String kind() {
+            return "bond_mode";
+        }
+
+        public String describe() {
+            return "replace bond " + name + ": mode " + from + " -> " + replacement.mode();
+        }
+
+        public void apply(StepContext c) {
+            c.host().links().deleteIfExists(name);
+            replacement.apply(c);
+        }
+    }
+
+    record SetMiimon(String name, int miimon) implements Step {
+        public String kind() {
+            return "bond_miimon";
+        }
+
+        public String describe() {
+            return "set miimon " + miimon + " on bond " + name;
+        }
+
+        public void apply(StepContext c) {
+            Link bond = c.host().links().get(name);
+            LinkKind.Bond kind = bond.kindAs(LinkKind.Bond.class).orElseThrow();
+            c.host().links().update(bond, new LinkKind.Bond(kind.mode(), miimon));
+        }
+    }
+
+    /** The bond driver refuses a slave that is up, so the NIC goes down, joins and comes back up. */
+    record EnslaveNic(String nic, String bond) implements Step {
+        public String kind() {
+            return "nic_released";
+        }
+
+        public String describe() {
+            return "enslave " + nic + " to " + bond;
+        }
+
+        public void apply(StepContext c) {
+            Links links = c.host().links();
+            int bondIndex = links.get(bond).index();
+            links.change(nic, LinkChange.create().down());
+            links.change(nic, LinkChange.create().master(bondIndex));
+            links.change(nic, LinkChange.create().up());
+        }
+    }
+
+    record ReleaseNic(String nic, String bond) implements Step {
+        public String kind() {
+            return "nic_removed";
+        }
+
+        public String describe() {
+            return "release " + nic + " from " + bond;
+        }
+
+        public void apply(StepContext c) {
+            c.host().links().change(nic, LinkChange.create().noMaster().up());
+        }
+    }
+
+    record CreateBridge(String name, int mtu) implements Step {
+        public String kind() {
+            return "bridge_missing";
+        }
+
+        public String describe() {
+            return "create bridge " + name + " (vlan_filtering 1, default_pvid 1, mtu " + mtu + ")";
+        }
+
+        public void apply(StepContext c) {
+            c.host().links().create(LinkSpec.bridge(name, true, PortVlanSpec.DEFAULT_VID).mtu(mtu).up());
+        }
+    }
+
+    record EnableVlanFiltering(String bridge) implements Step {
+        public String kind() {
+            return "vlan_filtering";
+        }
+
+        public String describe() {
+            return "turn on vlan_filtering on " + bridge;
+        }
+
+        public void apply(StepContext c) {
+            Link link = c.host().links().get(bridge);
+            c.host().links().update(link, new LinkKind.Bridge(true, PortVlanSpec.DEFAULT_VID));
+        }
+    }
+
+    record SetMaster(String link, String master) implements Step {
+        public String kind() {
+            return "master";
+        }
+
+        public String describe() {
+            return "attach " + link + " to " + master;
+        }
+
+        public void apply(StepContext c) {
+            Links links = c.host().links();
+            links.change(link, LinkChange.create().master(links.get(master).index()));
+        }
+    }
+
+    record SetPortVlans(String port, VlanDiff diff) implements Step {
+        public String kind() {
+            return "vlans";
+        }
+
+        public String describe() {
+            StringBuilder s = new StringBuilder("set VLANs of ").append(port).append(':');
+            if (!diff.add().isEmpty()) {
+                s.append(" add ").append(diff.add().stream().map(BridgeVlan::toString).collect(Collectors.joining(", ")));
+            }
+            if (!diff.delete().isEmpty()) {
+                s.append(diff.add().isEmpty() ? "" : ";").append(" delete ").append(VidSet.of(diff.delete()));
+            }
+            return s.toString();
+        }
+
+        public void apply(StepContext c) {
+            int index = c.host().links().get(port).index();
+            c.host().bridgeVlans().add(index, false, diff.add());
+            c.host().bridgeVlans().delete(index, false, diff.delete());
+        }
+    }
+
+    record SetMtu(String link, int mtu) implements Step {
+        public String kind() {
+            return "mtu";
+        }
+
+        public String describe() {
+            return "set mtu " + mtu + " on " + link;
+        }
+
+        public void apply(StepContext c) {
+            c.host().links().setMtu(link, mtu);
+        }
+    }
+
+    /** The pod's end of a VM port follows the host end's MTU; a pod that is already gone is no error. */
+    record SetContainerMtu(Path netns, String ifName, int mtu, String owner) implements Step {
+        public String kind() {
+            return "mtu";
+        }
+
+        public String describe() {
+            return "set mtu " + mtu + " on " + ifName + " in " + netns + " (" + owner + ")";
+        }
+
+        public void apply(StepContext c) {
+            try {
+                c.inNamespace(netns, rtnl -> rtnl.links().find(ifName).ifPresent(l -> rtnl.links().change(l,
+                        LinkChange.create().mtu(mtu))));
+            } catch (NetlinkException e) {
+                if (!e.is(Errno.ENOENT)) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    record SetTxQueueLength(String link, int length) implements Step {
+        public String kind() {
+            return "txqueuelen";
+        }
+
+        public String describe() {
+            return "set txqueuelen " + length + " on " + link;
+        }
+
+        public void apply(StepContext c) {
+            c.host().links().setTxQueueLength(link, length);
+        }
+    }
+
+    record SetUp(String link) implements Step {
+        public String kind() {
+            return "down";
+        }
+
+        public String describe() {
+            return "set " + link + " up";
+        }
+
+        public void apply(StepContext c) {
+            c.host().links().setUp(link);
+        }
+    }
+
+    record DeleteLink(String link, String why) implements Step {
+        public String kind() {
+            return "removed";
+        }
+
+        public String describe() {
+            return "delete " + link + " (" + why + ")";
+        }
+
+        public void apply(StepContext c) {
+            c.host().links().deleteIfExists(link);
+        }
+    }
+
+    static String describeAll(List<Step> steps) {
+        return steps.stream().map(Step::describe).collect(Collectors.joining("\n"));
+    }
+}

@@ -1,0 +1,82 @@
+package io.vmnetd.daemon.service;
+
+import io.vmnetd.daemon.config.Config;
+import io.vmnetd.daemon.config.VmNetwork;
+import io.vmnetd.daemon.model.DesiredNetwork;
+import io.vmnetd.daemon.model.DesiredState;
+import io.vmnetd.daemon.model.VmNetworkVlans;
+import io.vmnetd.daemon.reconcile.KernelView;
+import io.vmnetd.daemon.state.Attachment;
+import io.vmnetd.netlink.BridgeVlan;
+import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.PortVlans;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The JSON shapes of the read-only API: plain records Jackson serialises as they are. */
+final class Views {
+    private Views() {}
+
+    record VmNetworkView(String name, String type, Integer vlan, String trunk, String portVlans) {}
+
+    record NetworkView(String name, boolean managed, String bridge, String bond, List<String> nics, Integer mtu,
+                       String uplinkVids, String status, List<String> problems, List<VmNetworkView> vmNetworks,
+                       int ports) {}
+
+    record PortView(String containerId, String ifName, String netns, String vmNetwork, String clusterNetwork,
+                    String hostIfName, String mac, String vlans, String state, String created) {}
+
+    record VlanView(String vids, boolean pvid, boolean untagged) {}
+
+    record LinkView(int index, String name, String kind, int mtu, boolean up, String operState, String master,
+                    String mac, List<VlanView> vlans) {}
+
+    static List<NetworkView> networks(Config config, DesiredState desired, KernelView view,
+                                      Map<String, List<String>> problems) {
+        List<NetworkView> out = new ArrayList<>();
+        for (DesiredNetwork n : desired.networks().values()) {
+            List<String> p = problems.getOrDefault(n.name(), List.of());
+            Integer mtu = n.mtu().isPresent() ? Integer.valueOf(n.mtu().getAsInt())
+                    : view.link(n.bridge()).map(Link::mtu).orElse(null);
+            List<VmNetworkView> vms = new ArrayList<>();
+            for (VmNetwork vm : config.vmNetworksOf(n.name())) {
+                vms.add(new VmNetworkView(vm.name(), vm.type().name(),
+                        vm.vlan().isPresent() ? vm.vlan().getAsInt() : null,
+                        vm.trunk().isEmpty() ? null : io.vmnetd.netlink.VidSet.of(vm.trunk()).toString(),
+                        VmNetworkVlans.portVlans(vm).toString()));
+            }
+            out.add(new NetworkView(n.name(), n.managed(), n.bridge(), n.uplink(), n.nics(), mtu,
+                    n.uplinkVids().toString(), p.isEmpty() ? "ok" : "degraded", p, vms, n.ports().size()));
+        }
+        return out;
+    }
+
+    static List<PortView> ports(List<Attachment> attachments) {
+        List<PortView> out = new ArrayList<>();
+        attachments.stream().sorted(Comparator.comparing(Attachment::created)).forEach(a -> out.add(new PortView(
+                a.containerId(), a.ifName(), a.netns(), a.vmNetwork().orElse(null), a.clusterNetwork(),
+                a.hostIfName(), a.mac(), a.vlans().toString(), a.state().name(), a.created().toString())));
+        return out;
+    }
+
+    static List<LinkView> links(KernelView view) {
+        List<LinkView> out = new ArrayList<>();
+        for (Link l : view.links().stream().sorted(Comparator.comparingInt(Link::index)).toList()) {
+            String master = l.hasMaster() ? view.link(l.masterIndex()).map(Link::name).orElse("#" + l.masterIndex()) : null;
+            Optional<PortVlans> vlans = Optional.ofNullable(view.allVlans().get(l.index()));
+            List<VlanView> v = new ArrayList<>();
+            vlans.ifPresent(pv -> {
+                for (BridgeVlan b : pv.vlans()) {
+                    v.add(new VlanView(b.vids().toString(), b.pvid(), b.untagged()));
+                }
+            });
+            String kind = l.kind().kernelName();
+            out.add(new LinkView(l.index(), l.name(), kind == null ? "device" : kind, l.mtu(), l.isUp(),
+                    l.operState().name(), master, l.mac().map(Object::toString).orElse(null), v));
+        }
+        return out;
+    }
+}
