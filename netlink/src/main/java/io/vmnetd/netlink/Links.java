@@ -128,6 +128,19 @@ public final class Links {
                 + " settings of", link.name());
     }
 
+    /**
+     * Sets a bridge port's isolated flag: isolated ports reach the uplink but not each other (IFLA_BRPORT_ISOLATED,
+     * sent as the bridge's own port settings).
+     */
+    public void setPortIsolated(Link port, boolean isolated) {
+        io.vmnetd.netlink.nl.MessageBuilder m = new io.vmnetd.netlink.nl.MessageBuilder(Rtnl.RTM_SETLINK, 0)
+                .struct(new io.vmnetd.netlink.nl.Structs.IfInfoMsg(Native.AF_BRIDGE, 0, port.index(), 0, 0).encode());
+        int protinfo = m.beginNested(Rtnl.Ifla.PROTINFO | io.vmnetd.netlink.nl.Nl.NLA_F_NESTED);
+        m.u8(Rtnl.BrPort.ISOLATED, isolated ? 1 : 0);
+        m.endNested(protinfo);
+        connection.execute(m, "set isolated " + (isolated ? "on" : "off") + " on bridge port", port.name());
+    }
+
     public void setUp(String name) {
         change(name, LinkChange.create().up());
     }

@@ -29,12 +29,17 @@ public record MacAddress(long value) {
         }
         long v = 0;
         for (String p : parts) {
-            if (p.length() != 2 || Character.digit(p.charAt(0), 16) < 0 || Character.digit(p.charAt(1), 16) < 0) {
+            if (p.length() != 2 || !isHexDigit(p.charAt(0)) || !isHexDigit(p.charAt(1))) {
                 throw new InvalidArgumentException("mac", "\"" + text + "\" is not an Ethernet address like 02:00:00:00:00:01");
             }
             v = (v << 8) | Integer.parseInt(p, 16);
         }
         return new MacAddress(v);
+    }
+
+    /** ASCII only: Character.digit would also take Arabic-Indic or fullwidth digits. */
+    private static boolean isHexDigit(char c) {
+        return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
     }
 
     public byte[] bytes() {

@@ -105,7 +105,11 @@ public final class MessageBuilder {
     }
 
     public MessageBuilder endNested(int token) {
-        buf.putShort(token, (short) (buf.position() - token));
+        int length = buf.position() - token;
+        if (length > 0xffff) {
+            throw new IllegalArgumentException("nested attribute is " + length + " bytes; the limit is 65535");
+        }
+        buf.putShort(token, (short) length);
         return this;
     }
 
