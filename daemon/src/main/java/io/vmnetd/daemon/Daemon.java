@@ -2,7 +2,7 @@ package io.vmnetd.daemon;
 
 import io.vmnetd.daemon.api.ApiServer;
 import io.vmnetd.daemon.api.ApiServerOptions;
-import io.vmnetd.daemon.api.CniReply;
+import io.vmnetd.daemon.cni.CniService;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.metrics.Metrics;
 import io.vmnetd.daemon.model.NetworkPort;
@@ -83,9 +83,8 @@ public final class Daemon implements AutoCloseable {
         };
         Reconciler reconciler = new Reconciler(host, stepContext(), registry, config,
                 () -> livePorts(journal), observer);
-        service = new DaemonService(reconciler, host, journal, metrics, configFile, drift,
-                (body, caller) -> new CniReply(1, "{\"cniVersion\":\"1.0.0\",\"code\":50,"
-                        + "\"msg\":\"the CNI service is not part of this build yet\"}", Optional.empty(), false));
+        CniService cni = new CniService(reconciler, host, journal, metrics, () -> service.isReady());
+        service = new DaemonService(reconciler, host, journal, metrics, configFile, drift, cni::handle);
         metrics.gauge("vmnetd_ports", "VM ports attached by CNI", () -> journal.all().size());
         metrics.gauge("vmnetd_links", "links in the node's namespace", () -> host.links().list().size());
         metrics.gauge("vmnetd_vids", "VIDs carried by the uplinks of all cluster networks",
@@ -96,6 +95,7 @@ public final class Daemon implements AutoCloseable {
                 ApiServerOptions.defaults().withMetricsListen(config.metricsListen()));
         LOG.info("vmnetd " + DaemonService.VERSION + " serving " + config.socket());
 
+        cni.recover();
         loop = new ReconcileLoop(reconciler, Duration.ofSeconds(config.resyncSeconds()));
         ReconcileRun first = reconciler.reconcileAll(Reason.STARTUP);
         if (!first.succeeded()) {
