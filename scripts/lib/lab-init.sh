@@ -1,0 +1,84 @@
+#!/bin/sh
+# PID 1 of the scripts/lab VM (busybox ash, inside the initramfs). Turns the host's read-only root, shared over
+# 9p, into a throwaway writable root, runs /run/lab/run.sh (written by scripts/lab) in it, and hands the exit
+# status back through the per-run "labrun" share. Any output here reaches the caller, so it stays silent unless
+# something breaks.
+PATH=/bin
+export PATH
+R=/newroot
+P9="trans=virtio,version=9p2000.L,msize=512000"
+
+fail() {
+    echo "lab-init: $*" >&2
+    poweroff -f
+}
+
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+# Belt and braces with loglevel=0: module and overlay warnings must not land in the command's output.
+# labdebug=1 on the kernel command line (LAB_DEBUG=1) shows them, and traces this script.
+if [ "${labdebug:-0}" = 1 ]; then
+    set -x
+else
+    echo 0 >/proc/sys/kernel/printk
+fi
+# shellcheck disable=SC2046 # one module name per word
+modprobe -a $(cat /etc/lab-modules-root) || fail "modprobe failed"
+# Loading these takes a second of emulated CPU: overlap it with the mounts below.
+# shellcheck disable=SC2046
+modprobe -a $(cat /etc/lab-modules-more) &
+moremods=$!
+
+mkdir -p /lab /lower /rw $R
+mount -t 9p -o "$P9" labrun /lab || fail "cannot mount the run share"
+# shellcheck disable=SC1091 # written per run by scripts/lab: LAB_REPO, LAB_INTERACTIVE
+. /lab/conf
+# The host root is read-only and only this VM looks at it, so aggressive caching is safe and makes
+# JVM start-up and class loading several times faster than cache=none.
+mount -t 9p -o "$P9,ro,cache=loose" hostroot /lower || fail "cannot mount the host root"
+mount -t tmpfs -o mode=755 tmpfs /rw
+mkdir /rw/upper /rw/work
+if mount -t overlay -o lowerdir=/lower,upperdir=/rw/upper,workdir=/rw/work overlay $R 2>/dev/null; then
+    overlay=1
+else
+    # No overlay: writes only work on the tmpfs mounted over the directories the tests are known to write to.
+    overlay=0
+    mount --bind /lower $R
+    for d in /var/tmp /etc/vmnetd /var/lib/vmnetd; do
+        [ -d "$R$d" ] && mount -t tmpfs tmpfs "$R$d"
+    done
+fi
+
+mount -t proc proc $R/proc
+mount -t sysfs sysfs $R/sys
+mount -t cgroup2 cgroup2 $R/sys/fs/cgroup 2>/dev/null
+mount -t devtmpfs devtmpfs $R/dev
+mkdir -p $R/dev/pts $R/dev/shm
+mount -t devpts -o gid=5,mode=620,ptmxmode=666 devpts $R/dev/pts
+mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
+mount -t tmpfs -o mode=755 tmpfs $R/run    # /run/netns for `ip netns add`
+mount -t tmpfs -o mode=1777 tmpfs $R/tmp
+mkdir -p $R/run/lab
+mount --bind /lab $R/run/lab
+mkdir -p "$R$LAB_REPO" 2>/dev/null    # a repository under /tmp is hidden by the tmpfs above
+mount -t 9p -o "$P9,cache=mmap" repo "$R$LAB_REPO" || fail "cannot mount the repository at $LAB_REPO"
+if [ "$overlay" = 1 ]; then
+    # Lets modprobe inside the chroot find this kernel's modules (the host has none for it).
+    kmods=/lib/modules/$(uname -r)
+    mkdir -p "$R$kmods" && mount --bind "$kmods" "$R$kmods"
+fi
+hostname lab
+ip link set lo up
+wait $moremods || fail "modprobe of the network modules failed"
+
+if [ "$LAB_INTERACTIVE" = 1 ]; then
+    # A new session with the serial line as controlling terminal gives job control and working ^C.
+    setsid -c chroot $R /bin/bash /run/lab/run.sh </dev/ttyS0 >/dev/ttyS0 2>&1
+else
+    # No \n -> \r\n translation: the caller wants the command's bytes as they are.
+    stty -F /dev/ttyS0 -onlcr 2>/dev/null
+    chroot $R /bin/bash /run/lab/run.sh </dev/null >/dev/ttyS0 2>&1
+fi
+echo "$?" >/lab/rc
+poweroff -f

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs inside scripts/lab: every module's tests tagged "lab", with JUnit's console launcher, writing JUnit XML
+# reports to MODULE/target/lab-reports for scripts/test to count.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+# C1 only and the serial collector: under TCG, C2 compile threads cost more than they ever give back.
+JAVA_OPTS=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss1m)
+status=0
+for module in "$@"; do
+    classes=$module/target/test-classes
+    [[ -d $classes ]] || continue
+    rm -rf "$module/target/lab-reports"
+    java "${JAVA_OPTS[@]}" -jar target/lab-runner/junit-console.jar execute \
+        --disable-banner --disable-ansi-colors --details=tree \
+        --class-path "$classes:$module/target/classes:$(cat "$module/target/test-classpath.txt")" \
+        --scan-class-path "$classes" --include-tag lab \
+        --reports-dir "$module/target/lab-reports" || status=1
+done
+exit $status
