@@ -34,6 +34,23 @@ public final class AtomicFiles {
         syncDirectory(dir);
     }
 
+    /**
+     * True for a temporary file whose writer is dead: its name carries the writer's pid, so a journal opened
+     * while another process (vmnetd --check) or thread is writing leaves that write alone.
+     */
+    static boolean isAbandoned(Path temp) {
+        String[] parts = temp.getFileName().toString().split("\\.");
+        if (parts.length < 4) {
+            return true;
+        }
+        try {
+            long pid = Long.parseLong(parts[parts.length - 3]);
+            return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+
     public static void delete(Path target) throws IOException {
         if (Files.deleteIfExists(target)) {
             syncDirectory(target.toAbsolutePath().getParent());

@@ -48,7 +48,9 @@ public final class AttachmentJournal {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 if (name.endsWith(AtomicFiles.TEMP_SUFFIX)) {
-                    Files.deleteIfExists(f); // a write that a crash interrupted before its rename
+                    if (AtomicFiles.isAbandoned(f)) {
+                        Files.deleteIfExists(f); // a write that a crash interrupted before its rename
+                    }
                 } else if (name.endsWith(".json")) {
                     try {
                         Attachment a = fromStored(JSON.readValue(f.toFile(), Stored.class));
