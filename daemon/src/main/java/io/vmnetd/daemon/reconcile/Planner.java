@@ -81,7 +81,8 @@ public final class Planner {
         } else if (!(bridge.get().kind() instanceof LinkKind.Bridge br)) {
             problems.add(want.bridge() + " exists but is a " + kindName(bridge.get()) + ", not a bridge");
             return;
-        } else if (!br.vlanFiltering()) {
+        } else if (!br.vlanFiltering() || br.defaultPvid() != PortVlanSpec.DEFAULT_VID) {
+            // Ports joining the bridge are planned as getting VLAN 1 (KernelView.freshPort): so must it be.
             steps.add(new Steps.EnableVlanFiltering(want.bridge()));
         }
 
@@ -132,10 +133,11 @@ public final class Planner {
                 steps.add(new Steps.SetUp(nic));
             }
         }
-        if (!bondNew) {
+        if (bond.isPresent()) {
             for (Link slave : have.slavesOf(bond.get())) {
                 if (!want.nics().contains(slave.name())) {
-                    steps.add(new Steps.ReleaseNic(slave.name(), want.uplink()));
+                    // A replaced bond has released its slaves already; the driver leaves them down.
+                    steps.add(bondNew ? new Steps.SetUp(slave.name()) : new Steps.ReleaseNic(slave.name(), want.uplink()));
                 }
             }
         }

@@ -75,7 +75,9 @@ public final class ReconcileLoop implements AutoCloseable {
         try {
             boolean failed;
             if (batch.containsKey(ALL)) {
-                failed = !reconciler.reconcileAll(batch.get(ALL)).succeeded();
+                // A full run stands for every request in the batch: it keeps a drift reason if any had one.
+                Reason reason = batch.values().stream().filter(Reason::repairsDrift).findFirst().orElse(batch.get(ALL));
+                failed = !reconciler.reconcileAll(reason).succeeded();
             } else {
                 failed = false;
                 for (Map.Entry<String, Reason> e : batch.entrySet()) {

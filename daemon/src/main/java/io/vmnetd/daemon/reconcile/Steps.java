@@ -126,7 +126,7 @@ final class Steps {
         }
 
         public String describe() {
-            return "turn on vlan_filtering on " + bridge;
+            return "set vlan_filtering 1, default_pvid 1 on " + bridge;
         }
 
         public void apply(StepContext c) {

@@ -36,9 +36,13 @@ public final class AttachmentJournal {
 
     private final Path dir;
     private final Map<AttachmentKey, Attachment> entries = new ConcurrentHashMap<>();
+    private final Object[] stripes = new Object[64];
 
     private AttachmentJournal(Path dir) {
         this.dir = dir;
+        for (int i = 0; i < stripes.length; i++) {
+            stripes[i] = new Object();
+        }
     }
 
     public static AttachmentJournal open(Path stateDir) throws IOException {
@@ -74,6 +78,12 @@ public final class AttachmentJournal {
 
     /** Records {@code a}, durably, before returning. */
     public void put(Attachment a) {
+        synchronized (stripe(a.key())) {
+            write(a);
+        }
+    }
+
+    private void write(Attachment a) {
         try {
             AtomicFiles.write(file(a.key()), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toStored(a)));
         } catch (IOException e) {
@@ -83,12 +93,19 @@ public final class AttachmentJournal {
     }
 
     public void remove(AttachmentKey key) {
-        try {
-            AtomicFiles.delete(file(key));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot remove journaled attachment " + key + ": " + e.getMessage(), e);
+        synchronized (stripe(key)) {
+            try {
+                AtomicFiles.delete(file(key));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot remove journaled attachment " + key + ": " + e.getMessage(), e);
+            }
+            entries.remove(key);
         }
-        entries.remove(key);
+    }
+
+    /** File and map change together per key; different keys still write (and fsync) in parallel. */
+    private Object stripe(AttachmentKey key) {
+        return stripes[Math.floorMod(key.hashCode(), stripes.length)];
     }
 
     private Path file(AttachmentKey key) {

@@ -1,0 +1,202 @@
+package io.vmnetd.daemon.reconcile;
+
+import static io.vmnetd.daemon.reconcile.DataNetwork.MTU;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vmnetd.daemon.model.DesiredNetwork;
+import io.vmnetd.daemon.model.VlanDiff;
+import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.BridgeVlan;
+import io.vmnetd.netlink.LinkKind;
+import io.vmnetd.netlink.VidRange;
+import io.vmnetd.netlink.VidSet;
+import io.vmnetd.netlink.VlanProtocol;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.OptionalInt;
+import org.junit.jupiter.api.Test;
+
+/** Planning a managed cluster network from scratch, and recognising one that is already as desired. */
+class PlannerManagedBuildTest {
+
+    private static Plan plan(TestKernel kernel) {
+        return Planner.plan(DataNetwork.desired(), kernel.view(), VidSet.empty());
+    }
+
+    @Test
+    void fromNothingPlansEveryStepInDependencyOrder() {
+        Plan plan = plan(DataNetwork.nicsAndPortsOnly());
+
+        assertThat(plan.problems()).isEmpty();
+        assertThat(plan.describe()).containsExactly(
+                "data: create bond data-bo (active-backup, miimon 100, mtu 9000, txqueuelen 1000)",
+                "data: enslave eth1 to data-bo",
+                "data: enslave eth2 to data-bo",
+                "data: create bridge data-br (vlan_filtering 1, default_pvid 1, mtu 9000)",
+                "data: attach data-bo to data-br",
+                "data: set VLANs of data-bo: add 100, 200-299",
+                "data: attach vm1 to data-br",
+                "data: set VLANs of vm1: add 100 PVID Egress Untagged; delete 1",
+                "data: attach vm2 to data-br",
+                "data: set VLANs of vm2: add 200-299; delete 1",
+                "data: set mtu 9000 on vm1",
+                "data: set mtu 9000 on net1 in /run/netns/pod1 (container aaaa/net1)",
+                "data: set mtu 9000 on vm2",
+                "data: set mtu 9000 on net1 in /run/netns/pod2 (container bbbb/net1)",
+                "data: set vm1 up",
+                "data: set vm2 up");
+    }
+
+    @Test
+    void fromNothingTheStepsCarryTheExactSettings() {
+        Plan plan = plan(DataNetwork.nicsAndPortsOnly());
+
+        assertThat(plan.network()).isEqualTo("data");
+        assertThat(plan.steps()).containsExactly(
+                new Steps.CreateBond("data-bo", BondMode.ACTIVE_BACKUP, 100, MTU, OptionalInt.of(1000)),
+                new Steps.EnslaveNic("eth1", "data-bo"),
+                new Steps.EnslaveNic("eth2", "data-bo"),
+                new Steps.CreateBridge("data-br", MTU),
+                new Steps.SetMaster("data-bo", "data-br"),
+                new Steps.SetPortVlans("data-bo", new VlanDiff(
+                        List.of(BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())),
+                new Steps.SetMaster("vm1", "data-br"),
+                new Steps.SetPortVlans("vm1", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))),
+                new Steps.SetMaster("vm2", "data-br"),
+                new Steps.SetPortVlans("vm2", new VlanDiff(
+                        List.of(BridgeVlan.tagged(VidRange.of(200, 299))), List.of(VidRange.of(1)))),
+                new Steps.SetMtu("vm1", MTU),
+                new Steps.SetContainerMtu(Path.of("/run/netns/pod1"), "net1", MTU, "container aaaa/net1"),
+                new Steps.SetMtu("vm2", MTU),
+                new Steps.SetContainerMtu(Path.of("/run/netns/pod2"), "net1", MTU, "container bbbb/net1"),
+                new Steps.SetUp("vm1"),
+                new Steps.SetUp("vm2"));
+    }
+
+    @Test
+    void stepKindsAreTheMetricLabelsOfWhatTheyBuild() {
+        Plan plan = plan(DataNetwork.nicsAndPortsOnly());
+
+        assertThat(plan.steps()).extracting(Step::kind).containsExactly(
+                "bond_missing", "nic_released", "nic_released", "bridge_missing", "master", "vlans",
+                "master", "vlans", "master", "vlans", "mtu", "mtu", "mtu", "mtu", "down", "down");
+    }
+
+    @Test
+    void aKernelAlreadyAsDesiredGivesAnEmptyPlan() {
+        Plan plan = plan(DataNetwork.asDesired());
+
+        assertThat(plan.steps()).isEmpty();
+        assertThat(plan.problems()).isEmpty();
+        assertThat(plan.isEmpty()).isTrue();
+        assertThat(plan.describe()).isEmpty();
+    }
+
+    @Test
+    void planningTwiceAgainstTheSameKernelGivesTheSamePlan() {
+        KernelView view = DataNetwork.nicsAndPortsOnly().view();
+
+        Plan first = Planner.plan(DataNetwork.desired(), view, VidSet.empty());
+        Plan second = Planner.plan(DataNetwork.desired(), view, VidSet.empty());
+
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void withoutPortsOrTxQueueLengthTheFreshNetworkIsBondNicsBridgeAndUplinkVlans() {
+        DesiredNetwork want = new DesiredNetwork("data", true, "data-br", "data-bo", List.of("eth1"),
+                OptionalInt.of(1500), BondMode.IEEE_802_3AD, 0, OptionalInt.empty(), VidSet.empty(), List.of());
+        TestKernel kernel = new TestKernel().with(TestLink.nic("eth1", 2));
+
+        Plan plan = Planner.plan(want, kernel.view(), VidSet.empty());
+
+        assertThat(plan.describe()).containsExactly(
+                "data: create bond data-bo (802.3ad, miimon 0, mtu 1500)",
+                "data: enslave eth1 to data-bo",
+                "data: create bridge data-br (vlan_filtering 1, default_pvid 1, mtu 1500)",
+                "data: attach data-bo to data-br");
+    }
+
+    @Test
+    void aMissingNicIsAProblemAndNoStep() {
+        TestKernel kernel = DataNetwork.asDesired().without("eth2");
+
+        Plan plan = plan(kernel);
+
+        assertThat(plan.steps()).isEmpty();
+        assertThat(plan.problems()).containsExactly("NIC eth2 does not exist");
+        assertThat(plan.describe()).containsExactly("data: cannot: NIC eth2 does not exist");
+    }
+
+    @Test
+    void aMissingNicDoesNotHoldBackTheRestOfTheBuild() {
+        TestKernel kernel = DataNetwork.nicsAndPortsOnly().without("eth1");
+
+        Plan plan = plan(kernel);
+
+        assertThat(plan.problems()).containsExactly("NIC eth1 does not exist");
+        assertThat(plan.describe()).contains("data: enslave eth2 to data-bo", "data: create bridge data-br "
+                + "(vlan_filtering 1, default_pvid 1, mtu 9000)").doesNotContain("data: enslave eth1 to data-bo");
+        assertThat(plan.describe()).last().isEqualTo("data: cannot: NIC eth1 does not exist");
+    }
+
+    @Test
+    void aMissingVmPortIsAProblemAndTheOtherPortIsStillPlanned() {
+        TestKernel kernel = DataNetwork.asDesired().without("vm1");
+        kernel.link("vm2").noMaster();
+
+        Plan plan = plan(kernel);
+
+        assertThat(plan.problems()).containsExactly("VM port vm1 of container aaaa/net1 does not exist");
+        assertThat(plan.describe()).containsExactly(
+                "data: attach vm2 to data-br",
+                "data: set VLANs of vm2: add 200-299; delete 1",
+                "data: cannot: VM port vm1 of container aaaa/net1 does not exist");
+    }
+
+    @Test
+    void theBondNameTakenByAnotherKindIsAProblemAndNothingIsPlanned() {
+        TestKernel kernel = DataNetwork.asDesired();
+        kernel.link("data-bo").kind(new LinkKind.Dummy());
+
+        Plan plan = plan(kernel);
+
+        assertThat(plan.steps()).isEmpty();
+        assertThat(plan.problems()).containsExactly("data-bo exists but is a dummy, not a bond");
+    }
+
+    @Test
+    void theBridgeNameTakenByAnotherKindIsAProblemAndNothingAfterTheUplinkIsPlanned() {
+        TestKernel kernel = DataNetwork.nicsAndPortsOnly().with(TestLink.nic("data-br", 30));
+
+        Plan plan = plan(kernel);
+
+        assertThat(plan.problems()).containsExactly("data-br exists but is a device, not a bridge");
+        assertThat(plan.describe()).containsExactly(
+                "data: create bond data-bo (active-backup, miimon 100, mtu 9000, txqueuelen 1000)",
+                "data: enslave eth1 to data-bo",
+                "data: enslave eth2 to data-bo",
+                "data: cannot: data-br exists but is a device, not a bridge");
+    }
+
+    @Test
+    void aBridgeNameTakenOnAnOtherwiseRightNodeGivesOnlyTheProblem() {
+        TestKernel kernel = DataNetwork.asDesired();
+        kernel.link("data-br").kind(new LinkKind.Vlan(5, VlanProtocol.IEEE_802_1Q));
+
+        Plan plan = plan(kernel);
+
+        assertThat(plan.steps()).isEmpty();
+        assertThat(plan.problems()).containsExactly("data-br exists but is a vlan, not a bridge");
+    }
+
+    @Test
+    void planningReadsOnlyTheNetworksOwnLinks() {
+        TestKernel kernel = DataNetwork.asDesired()
+                .with(TestLink.nic("eth9", 40).down().mtu(1400))
+                .with(TestLink.bridge("other-br", 41).down())
+                .with(TestLink.veth("stray", 42).master("other-br").mtu(1280));
+
+        assertThat(plan(kernel).steps()).isEmpty();
+    }
+}

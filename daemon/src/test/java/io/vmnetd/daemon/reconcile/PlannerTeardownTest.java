@@ -1,0 +1,51 @@
+package io.vmnetd.daemon.reconcile;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Taking down a cluster network the config no longer declares. */
+class PlannerTeardownTest {
+
+    private static Plan teardown(TestKernel kernel) {
+        return Planner.teardown("data", "data-br", "data-bo", List.of("eth1", "eth2"), kernel.view());
+    }
+
+    @Test
+    void deletesBridgeThenBondAndBringsTheNicsUp() {
+        Plan plan = teardown(DataNetwork.asDesired());
+
+        assertThat(plan.problems()).isEmpty();
+        assertThat(plan.describe()).containsExactly(
+                "data: delete data-br (cluster network data was removed)",
+                "data: delete data-bo (cluster network data was removed)",
+                "data: set eth1 up",
+                "data: set eth2 up");
+        assertThat(plan.steps()).extracting(Step::kind).containsExactly("removed", "removed", "down", "down");
+    }
+
+    @Test
+    void whatIsAlreadyGoneIsSkipped() {
+        TestKernel kernel = DataNetwork.asDesired().without("data-br").without("eth2");
+
+        assertThat(teardown(kernel).describe()).containsExactly(
+                "data: delete data-bo (cluster network data was removed)",
+                "data: set eth1 up");
+    }
+
+    @Test
+    void linksOfTheSameNameButAnotherKindAreNotDeleted() {
+        TestKernel kernel = new TestKernel()
+                .with(TestLink.dummy("data-br", 11))
+                .with(TestLink.bridge("data-bo", 10))
+                .with(TestLink.nic("eth1", 2));
+
+        assertThat(teardown(kernel).describe()).containsExactly("data: set eth1 up");
+    }
+
+    @Test
+    void nothingLeftGivesAnEmptyPlan() {
+        assertThat(teardown(new TestKernel()).isEmpty()).isTrue();
+    }
+}

@@ -1,0 +1,108 @@
+package io.vmnetd.daemon.reconcile;
+
+import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.LinkKind;
+import io.vmnetd.netlink.OperState;
+import io.vmnetd.netlink.nl.Rtnl;
+import java.util.Optional;
+
+/**
+ * A readable way to make {@link Link} records for a {@link TestKernel}: a mutable builder, so a test can take a
+ * kernel that is as desired and change one thing. The master is named, and resolved to an index when the kernel
+ * view is built (a master that does not exist reads as no master).
+ */
+final class TestLink {
+    private final String name;
+    private final int index;
+    private LinkKind kind;
+    private int mtu = 1500;
+    private boolean up = true;
+    private String master;
+    private int txQueueLength = 1000;
+
+    private TestLink(String name, int index, LinkKind kind) {
+        this.name = name;
+        this.index = index;
+        this.kind = kind;
+    }
+
+    static TestLink nic(String name, int index) {
+        return new TestLink(name, index, new LinkKind.Device());
+    }
+
+    static TestLink bond(String name, int index, BondMode mode, int miimon) {
+        return new TestLink(name, index, new LinkKind.Bond(mode, miimon));
+    }
+
+    /** A bridge as vmnetd makes it: vlan_filtering on, default PVID 1. */
+    static TestLink bridge(String name, int index) {
+        return new TestLink(name, index, new LinkKind.Bridge(true, 1));
+    }
+
+    static TestLink veth(String name, int index) {
+        return new TestLink(name, index, new LinkKind.Veth());
+    }
+
+    static TestLink dummy(String name, int index) {
+        return new TestLink(name, index, new LinkKind.Dummy());
+    }
+
+    String name() {
+        return name;
+    }
+
+    int index() {
+        return index;
+    }
+
+    LinkKind kind() {
+        return kind;
+    }
+
+    Optional<String> master() {
+        return Optional.ofNullable(master);
+    }
+
+    TestLink kind(LinkKind newKind) {
+        this.kind = newKind;
+        return this;
+    }
+
+    TestLink mtu(int newMtu) {
+        this.mtu = newMtu;
+        return this;
+    }
+
+    TestLink up() {
+        this.up = true;
+        return this;
+    }
+
+    TestLink down() {
+        this.up = false;
+        return this;
+    }
+
+    TestLink master(String masterName) {
+        this.master = masterName;
+        return this;
+    }
+
+    TestLink noMaster() {
+        this.master = null;
+        return this;
+    }
+
+    TestLink txQueueLength(int length) {
+        this.txQueueLength = length;
+        return this;
+    }
+
+    /** The record the kernel would report, with {@code masterIndex} and the slave kind of the master. */
+    Link build(int masterIndex, Optional<String> slaveKind) {
+        int flags = up ? Rtnl.IFF_UP | Rtnl.IFF_LOWER_UP : 0;
+        return new Link(index, name, kind, flags, mtu, 68, 65535, txQueueLength, Optional.empty(),
+                up ? OperState.UP : OperState.DOWN, masterIndex, 0, Optional.empty(), slaveKind, Optional.empty(), 0);
+    }
+}

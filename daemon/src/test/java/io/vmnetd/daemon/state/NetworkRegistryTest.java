@@ -1,0 +1,160 @@
+package io.vmnetd.daemon.state;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.entry;
+
+import io.vmnetd.daemon.state.NetworkRegistry.ManagedNetwork;
+import io.vmnetd.netlink.VidSet;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What vmnetd made, kept across restarts, and written only when it changes. */
+class NetworkRegistryTest {
+
+    private static final ManagedNetwork DATA = new ManagedNetwork("data-br", "data-bo", List.of("eth1", "eth2"));
+    private static final ManagedNetwork STORAGE = new ManagedNetwork("storage-br", "storage-bo", List.of("eth3"));
+
+    @TempDir
+    Path stateDir;
+
+    private Path file() {
+        return stateDir.resolve("networks.json");
+    }
+
+    /** The file's identity and modification time: an atomic replace gives it a new inode. */
+    private record Version(Object fileKey, FileTime modified) {
+    }
+
+    private Version version() throws IOException {
+        BasicFileAttributes attrs = Files.readAttributes(file(), BasicFileAttributes.class);
+        return new Version(attrs.fileKey(), attrs.lastModifiedTime());
+    }
+
+    @Test
+    void freshRegistryIsEmptyAndWritesNothing() throws IOException {
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+
+        assertThat(registry.managed()).isEmpty();
+        assertThat(registry.mgmtVids().isEmpty()).isTrue();
+        assertThat(file()).doesNotExist();
+    }
+
+    @Test
+    void recordedNetworksSurviveAReopen() throws IOException {
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+        registry.recordManaged("data", DATA);
+        registry.recordManaged("storage", STORAGE);
+
+        NetworkRegistry reopened = NetworkRegistry.open(stateDir);
+
+        assertThat(reopened.managed()).containsOnly(entry("data", DATA), entry("storage", STORAGE));
+    }
+
+    @Test
+    void recordingAgainWithOtherNicsReplacesTheEntry() throws IOException {
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+        registry.recordManaged("data", DATA);
+        ManagedNetwork oneNic = new ManagedNetwork("data-br", "data-bo", List.of("eth1"));
+
+        registry.recordManaged("data", oneNic);
+
+        assertThat(registry.managed()).containsEntry("data", oneNic);
+        assertThat(NetworkRegistry.open(stateDir).managed()).containsEntry("data", oneNic);
+    }
+
+    @Test
+    void forgottenNetworksStayForgottenAfterAReopen() throws IOException {
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+        registry.recordManaged("data", DATA);
+        registry.recordManaged("storage", STORAGE);
+
+        registry.forget("data");
+
+        assertThat(registry.managed()).containsOnlyKeys("storage");
+        assertThat(NetworkRegistry.open(stateDir).managed()).containsOnlyKeys("storage");
+    }
+
+    @Test
+    void mgmtVidsSurviveAReopen() throws IOException {
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+        registry.setMgmtVids(VidSet.parse("30,100-199,4094"));
+
+        assertThat(NetworkRegistry.open(stateDir).mgmtVids()).isEqualTo(VidSet.parse("30,100-199,4094"));
+    }
+
+    @Test
+    void mgmtVidsSetBackToEmptySurviveAReopen() throws IOException {
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+        registry.setMgmtVids(VidSet.of(30));
+        registry.recordManaged("data", DATA);
+
+        registry.setMgmtVids(VidSet.empty());
+
+        NetworkRegistry reopened = NetworkRegistry.open(stateDir);
+        assertThat(reopened.mgmtVids().isEmpty()).isTrue();
+        assertThat(reopened.managed()).containsOnlyKeys("data");
+    }
+
+    @Test
+    void nothingIsWrittenWhenNothingChanged() throws IOException, InterruptedException {
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+        registry.recordManaged("data", DATA);
+        registry.setMgmtVids(VidSet.of(30, 31));
+        Version before = version();
+        Thread.sleep(20); // past the file system's timestamp granularity, so a rewrite would show
+
+        registry.recordManaged("data", new ManagedNetwork("data-br", "data-bo", List.of("eth1", "eth2")));
+        registry.setMgmtVids(VidSet.parse("30-31"));
+        registry.forget("never-recorded");
+
+        assertThat(version()).isEqualTo(before);
+    }
+
+    @Test
+    void nothingIsWrittenWhenAReopenedRegistryIsToldWhatItAlreadyHas() throws IOException, InterruptedException {
+        NetworkRegistry first = NetworkRegistry.open(stateDir);
+        first.recordManaged("data", DATA);
+        first.setMgmtVids(VidSet.of(30));
+        Version before = version();
+        Thread.sleep(20);
+
+        NetworkRegistry reopened = NetworkRegistry.open(stateDir);
+        reopened.recordManaged("data", DATA);
+        reopened.setMgmtVids(VidSet.of(30));
+
+        assertThat(version()).isEqualTo(before);
+    }
+
+    @Test
+    void aChangeReplacesTheFileAndLeavesNoTemporaryFile() throws IOException {
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+        registry.recordManaged("data", DATA);
+        Version before = version();
+
+        registry.setMgmtVids(VidSet.of(7));
+
+        assertThat(version().fileKey()).isNotEqualTo(before.fileKey());
+        try (Stream<Path> files = Files.list(stateDir)) {
+            assertThat(files).containsExactly(file());
+        }
+    }
+
+    @Test
+    void managedIsASnapshot() throws IOException {
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+        registry.recordManaged("data", DATA);
+        Map<String, ManagedNetwork> snapshot = registry.managed();
+
+        registry.forget("data");
+
+        assertThat(snapshot).containsOnlyKeys("data");
+    }
+}
