@@ -34,8 +34,8 @@ mkdir -p /lab /lower /rw $R
 mount -t 9p -o "$P9" labrun /lab || fail "cannot mount the run share"
 # shellcheck disable=SC1091 # written per run by scripts/lab: LAB_REPO, LAB_INTERACTIVE
 . /lab/conf
-# The host root is read-only and only this VM looks at it, so aggressive caching is safe and makes
-# JVM start-up and class loading several times faster than cache=none.
+# The host root is only read here, so caching its pages and metadata is safe enough, and cuts JVM start-up
+# (~1.5 s of a cold `java -version` measured) and class loading.
 mount -t 9p -o "$P9,ro,cache=loose" hostroot /lower || fail "cannot mount the host root"
 mount -t tmpfs -o mode=755 tmpfs /rw
 mkdir /rw/upper /rw/work
