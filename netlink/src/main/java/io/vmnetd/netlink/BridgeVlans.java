@@ -133,8 +133,10 @@ public final class BridgeVlans {
             rangeStart = -1;
             vlans.add(entry(first, v.vid(), v.flags()));
         }
+        // The kernel puts IFLA_MASTER into the bridge's own message too, naming itself.
+        int master = a.get(Ifla.MASTER).map(Attribute::u32).filter(m -> m != ifi.index()).orElse(0);
         return new PortVlans(ifi.index(), a.get(Ifla.IFNAME).map(Attribute::string).orElse("#" + ifi.index()),
-                a.get(Ifla.MASTER).map(Attribute::u32).orElse(0), vlans);
+                master, vlans);
     }
 
     private static BridgeVlan decodeVlanDbEntry(Attributes entry) {

@@ -95,11 +95,17 @@ final class LinkCodec {
             if (b.vlanFiltering() != now.vlanFiltering()) {
                 m.u8(Rtnl.Br.VLAN_FILTERING, b.vlanFiltering() ? 1 : 0);
             }
-            if (b.defaultPvid() != 0 && b.defaultPvid() != now.defaultPvid()) {
+            if (b.defaultPvid() != now.defaultPvid()) {
                 m.u16(Rtnl.Br.VLAN_DEFAULT_PVID, b.defaultPvid());
             }
-        } else if (kind instanceof LinkKind.Bond b) {
-            m.u32(Rtnl.Bond.MIIMON, b.miimon());
+        } else if (kind instanceof LinkKind.Bond b && current instanceof LinkKind.Bond now) {
+            // The kernel refuses a mode change while the bond is up or has slaves: the caller hears about it.
+            if (b.mode() != now.mode()) {
+                m.u8(Rtnl.Bond.MODE, b.mode().number());
+            }
+            if (b.miimon() != now.miimon()) {
+                m.u32(Rtnl.Bond.MIIMON, b.miimon());
+            }
         } else {
             throw new InvalidArgumentException("kind", "only a bridge's or a bond's settings can be changed in place");
         }
