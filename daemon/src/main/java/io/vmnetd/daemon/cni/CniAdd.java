@@ -108,7 +108,9 @@ final class CniAdd {
             netLock.unlock();
         }
         PortWiring.awaitForwarding(host, att.hostIfName());
-        return result(att, bridge, ipam);
+        // Read again: a bridge without an address of its own takes the lowest of its ports', so attaching this
+        // port may have changed it.
+        return result(att, host.links().find(net.bridge()).orElse(bridge), ipam);
     }
 
     private VidSet uplinkVids(String network) {

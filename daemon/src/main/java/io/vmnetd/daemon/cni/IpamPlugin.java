@@ -72,7 +72,15 @@ final class IpamPlugin {
 
     /** The version to call the plugin with: the caller's, or the highest below it that the plugin supports. */
     String negotiate(String wanted) throws CniError {
-        List<String> theirs = VERSIONS.computeIfAbsent(executable.toString() + "@" + mtime(), k -> askVersions(wanted));
+        String key = executable.toString() + "@" + mtime();
+        List<String> known = VERSIONS.get(key);
+        if (known == null) {
+            known = askVersions(wanted);
+            if (!known.isEmpty()) { // a failed VERSION call is asked again next time, not remembered
+                VERSIONS.put(key, known);
+            }
+        }
+        List<String> theirs = known;
         if (theirs.contains(wanted)) {
             return wanted;
         }
@@ -131,8 +139,11 @@ final class IpamPlugin {
         e.put("CNI_PATH", cniPath);
         try {
             Process p = pb.start();
-            p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-            p.getOutputStream().close();
+            try (var in = p.getOutputStream()) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            } catch (IOException notRead) {
+                // The plugin may exit without reading stdin (skel plugins do for VERSION); its stdout is the answer.
+            }
             byte[] out = p.getInputStream().readAllBytes();
             byte[] err = p.getErrorStream().readAllBytes();
             if (!p.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS)) {

@@ -65,6 +65,15 @@ public record DesiredState(Map<String, DesiredNetwork> networks) {
                 ports);
     }
 
+    /**
+     * The adopted mgmt network with nothing on it: reconciled when no VM network or port uses mgmt any more, so
+     * that its uplink gives back the VIDs vmnetd added.
+     */
+    public static DesiredNetwork unusedMgmt() {
+        return new DesiredNetwork(ClusterNetwork.MGMT, false, MGMT_BRIDGE, MGMT_UPLINK, List.of(), OptionalInt.empty(),
+                BondMode.ACTIVE_BACKUP, 0, OptionalInt.empty(), VidSet.empty(), List.of());
+    }
+
     public Optional<DesiredNetwork> network(String name) {
         return Optional.ofNullable(networks.get(name));
     }

@@ -93,6 +93,9 @@ public final class Reconciler {
         for (DesiredNetwork n : want.networks().values()) {
             lines.addAll(Planner.plan(n, view, registry.mgmtVids()).describe());
         }
+        if (mgmtToRelease(want, null)) {
+            lines.addAll(Planner.plan(DesiredState.unusedMgmt(), view, registry.mgmtVids()).describe());
+        }
         for (Map.Entry<String, ManagedNetwork> m : registry.managed().entrySet()) {
             if (candidate.clusterNetwork(m.getKey()).isEmpty()) {
                 lines.addAll(teardownPlan(m.getKey(), m.getValue(), view).describe());
@@ -112,6 +115,9 @@ public final class Reconciler {
                 reconcileNetwork(n, reason, applied, problems, errors);
             }
         }
+        if (mgmtToRelease(want, only)) {
+            reconcileNetwork(DesiredState.unusedMgmt(), reason, applied, problems, errors);
+        }
         if (only == null) {
             for (Map.Entry<String, ManagedNetwork> m : registry.managed().entrySet()) {
                 if (!want.networks().containsKey(m.getKey())) {
@@ -124,6 +130,13 @@ public final class Reconciler {
         lastRun = run;
         observer.reconciled(run.succeeded(), took);
         return run;
+    }
+
+    /** Nothing uses mgmt any more, but its uplink still carries VIDs vmnetd added: they are to be removed. */
+    private boolean mgmtToRelease(DesiredState want, String only) {
+        return (only == null || only.equals(ClusterNetwork.MGMT))
+                && !want.networks().containsKey(ClusterNetwork.MGMT)
+                && !registry.mgmtVids().isEmpty();
     }
 
     private void reconcileNetwork(DesiredNetwork n, Reason reason, List<String> applied, List<String> problems,
@@ -151,6 +164,9 @@ public final class Reconciler {
                     owned = owned.union(addedVids(v)).minus(VidSet.of(v.diff().delete()));
                     registry.setMgmtVids(owned);
                 }
+            }
+            if (!n.managed() && n.uplinkVids().isEmpty() && plan.problems().isEmpty()) {
+                registry.setMgmtVids(VidSet.empty()); // all given back (a VID made the PVID meanwhile is not ours)
             }
         } catch (NetlinkException | IllegalArgumentException e) {
             String message = n.name() + ": " + e.getMessage();
