@@ -20,6 +20,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Veth churn: create {@value #PAIRS} veth pairs, then delete them, in a fresh namespace each iteration. The library
@@ -76,10 +77,13 @@ public class VethChurnBench {
         deleteBatch = BenchNetns.batchFile("veth-del", delete);
     }
 
+    /** A fresh, empty namespace; a library handle in it only for {@link #library} (the ip fork never loads jnr). */
     @Setup(Level.Iteration)
-    public void freshNamespace() {
+    public void freshNamespace(BenchmarkParams params) {
         ns = BenchNetns.create();
-        rtnl = RtNetlink.openIn(ns.path());
+        if (params.getBenchmark().endsWith(".library")) {
+            rtnl = RtNetlink.openIn(ns.path());
+        }
     }
 
     /** Checks the churn left nothing behind (so both sides really created and deleted every pair), then cleans up. */
@@ -89,7 +93,10 @@ public class VethChurnBench {
         try {
             left = ns.count("veth");
         } finally {
-            rtnl.close();
+            if (rtnl != null) {
+                rtnl.close();
+                rtnl = null;
+            }
             ns.close();
         }
         if (left != 0) {
