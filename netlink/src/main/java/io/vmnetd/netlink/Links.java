@@ -69,8 +69,10 @@ public final class Links {
         connection.execute(LinkCodec.create(spec), "create " + spec.kind().kernelName() + " link", spec.name());
     }
 
+    /** Deletes by name in one message; ENODEV when there is no such link. */
     public void delete(String name) {
-        delete(get(name));
+        Arguments.linkName("name", name);
+        connection.execute(LinkCodec.delete(0).string(Rtnl.Ifla.IFNAME, name), "delete link", name);
     }
 
     public void delete(Link link) {
@@ -79,12 +81,8 @@ public final class Links {
 
     /** Deletes the link if it exists; true when something was deleted. */
     public boolean deleteIfExists(String name) {
-        Optional<Link> link = find(name);
-        if (link.isEmpty()) {
-            return false;
-        }
         try {
-            delete(link.get());
+            delete(name);
             return true;
         } catch (NetlinkException e) {
             if (e.is(Errno.ENODEV)) {

@@ -48,9 +48,12 @@ public final class Connection implements AutoCloseable {
         exchange(request.addFlags(Nl.F_REQUEST | Nl.F_ACK), operation, subject);
     }
 
-    /** Sends a request that the kernel answers with messages before its acknowledgement (a GET, a create+echo). */
+    /**
+     * Sends a GET that the kernel answers with exactly one message (or an error). Without NLM_F_ACK the answer
+     * is that message alone, which saves receiving a separate acknowledgement.
+     */
     public List<Message> request(MessageBuilder request, String operation, String subject) {
-        return exchange(request.addFlags(Nl.F_REQUEST | Nl.F_ACK), operation, subject);
+        return exchange(request.addFlags(Nl.F_REQUEST), operation, subject);
     }
 
     /** Runs a dump to its end, starting again when the kernel says the dump was interrupted by a change. */
@@ -80,6 +83,7 @@ public final class Connection implements AutoCloseable {
             socket.send(request.finish(seq));
             observer.requestSent(type);
             boolean dump = (request.flags() & Nl.F_DUMP) == Nl.F_DUMP;
+            boolean single = !dump && (request.flags() & Nl.F_ACK) == 0;
             List<Message> replies = new ArrayList<>();
             while (true) {
                 ByteBuffer datagram = socket.receive();
@@ -107,7 +111,12 @@ public final class Connection implements AutoCloseable {
                             }
                         }
                         case Nl.NLMSG_NOOP, Nl.NLMSG_OVERRUN -> { }
-                        default -> replies.add(m);
+                        default -> {
+                            replies.add(m);
+                            if (single) {
+                                return replies;
+                            }
+                        }
                     }
                 }
             }
