@@ -112,7 +112,9 @@ public final class NetNs implements AutoCloseable {
 
     private long[] identity() {
         ByteBuffer st = Native.direct(STAT_SIZE);
-        if (libc().fstat(fd(), st) != 0) {
+        int rc = libc().fstat(fd(), st);
+        java.lang.ref.Reference.reachabilityFence(st);
+        if (rc != 0) {
             throw new NetlinkException("stat network namespace", path, Errno.of(Native.errno()), null);
         }
         return new long[] {st.getLong(0), st.getLong(8)};

@@ -4,6 +4,7 @@ import static io.vmnetd.netlink.sys.Native.libc;
 
 import io.vmnetd.netlink.sys.Errno;
 import io.vmnetd.netlink.sys.Native;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 
@@ -23,6 +24,9 @@ public final class NetlinkSocket implements AutoCloseable {
     private final ByteBuffer sourceAddress = Native.direct(SOCKADDR_NL_LENGTH);
     private final ByteBuffer sourceAddressLength = Native.direct(4);
     private ByteBuffer sendBuffer = Native.direct(INITIAL_RECEIVE_BUFFER);
+    // Buffers handed to native calls live in fields: a buffer only the call refers to may be freed by the GC while
+    // the thread waits in the kernel, which then writes into memory malloc has given to someone else.
+    private final ByteBuffer pollfd = Native.direct(8);
     private volatile boolean closed;
 
     private NetlinkSocket(int fd, int portId) {
@@ -43,7 +47,10 @@ public final class NetlinkSocket implements AutoCloseable {
                 throw failure("bind netlink socket", Native.errno());
             }
             ByteBuffer length = Native.intBuffer(SOCKADDR_NL_LENGTH);
-            if (libc().getsockname(fd, address, length) < 0) {
+            int named = libc().getsockname(fd, address, length);
+            Reference.reachabilityFence(address);
+            Reference.reachabilityFence(length);
+            if (named < 0) {
                 throw failure("read netlink port id", Native.errno());
             }
             NetlinkSocket socket = new NetlinkSocket(fd, address.getInt(4));
@@ -69,20 +76,25 @@ public final class NetlinkSocket implements AutoCloseable {
     }
 
     public void setOption(int level, int name, int value) {
-        if (libc().setsockopt(fd, level, name, Native.intBuffer(value), 4) < 0) {
+        if (!trySetOption(level, name, value)) {
             throw failure("set netlink socket option " + name, Native.errno());
         }
     }
 
     public boolean trySetOption(int level, int name, int value) {
-        return libc().setsockopt(fd, level, name, Native.intBuffer(value), 4) == 0;
+        ByteBuffer v = Native.intBuffer(value);
+        int rc = libc().setsockopt(fd, level, name, v, 4);
+        Reference.reachabilityFence(v);
+        return rc == 0;
     }
 
     /** Sets a receive timeout so that a request can never block a thread forever. */
     public void setReceiveTimeout(long millis) {
         ByteBuffer timeval = Native.direct(16);
         timeval.putLong(0, millis / 1000).putLong(8, (millis % 1000) * 1000);
-        if (libc().setsockopt(fd, Native.SOL_SOCKET, Native.SO_RCVTIMEO, timeval, 16) < 0) {
+        int rc = libc().setsockopt(fd, Native.SOL_SOCKET, Native.SO_RCVTIMEO, timeval, 16);
+        Reference.reachabilityFence(timeval);
+        if (rc < 0) {
             throw failure("set netlink receive timeout", Native.errno());
         }
     }
@@ -151,7 +163,6 @@ public final class NetlinkSocket implements AutoCloseable {
 
     /** Waits until a datagram is readable; false on timeout. */
     public boolean awaitReadable(int timeoutMillis) {
-        ByteBuffer pollfd = Native.direct(8);
         pollfd.putInt(0, fd).putShort(4, (short) Native.POLLIN).putShort(6, (short) 0);
         int n = libc().poll(pollfd, 1, timeoutMillis);
         if (n < 0) {
