@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs inside scripts/lab: every module's tests tagged "lab", with JUnit's console launcher, writing JUnit XML
-# reports to MODULE/target/lab-reports for scripts/test to count.
+# reports to MODULE/target/lab-reports for scripts/test to count. LAB_TESTS_SELECT narrows the run to console
+# launcher selectors, e.g. LAB_TESTS_SELECT="--select-package io.vmnetd.daemon.lab.cni" (pass it with
+# LAB_PASS_ENV=LAB_TESTS_SELECT).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -14,7 +16,7 @@ for module in "$@"; do
     java "${JAVA_OPTS[@]}" -jar target/lab-runner/junit-console.jar execute \
         --disable-banner --disable-ansi-colors --details=tree \
         --class-path "$classes:$module/target/classes:$(cat "$module/target/test-classpath.txt")" \
-        --scan-class-path "$classes" --include-tag lab \
+        ${LAB_TESTS_SELECT:---scan-class-path "$classes"} --include-tag lab \
         --reports-dir "$module/target/lab-reports" || status=1
 done
 exit $status

@@ -5,13 +5,17 @@ import io.vmnetd.netlink.testing.Shell;
 import io.vmnetd.netlink.testing.TestNetns;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * A node for CNI lab tests: a {@link LabTopology} (NICs whose far ends are ports of the switch namespace's
  * bridge), one vmnetd (in-process unless asked otherwise) and the pods (network namespaces) a test makes. Every
- * ADD made through {@link #add} is remembered so that {@link #cleanPods()} can DEL it before the pod's
- * namespace goes; tests call {@link #cleanPods()} after each test and {@link #close()} after the class.
+ * ADD made through {@link #add} is remembered so that {@link #cleanPods()} can DEL what the daemon still has
+ * before the pod's namespace goes; tests call {@link #cleanPods()} after each test and {@link #close()} after
+ * the class.
  */
 public final class CniLab implements AutoCloseable {
     /** Cluster network "data" (MTU 9000, uplink eth1) and three VM networks on it. */
@@ -103,16 +107,29 @@ public final class CniLab implements AutoCloseable {
         return CniCall.del(socket(), containerId, pod.path().toString(), "eth0", config).run();
     }
 
-    /** DELs every remembered ADD (whatever it answered), deletes every pod namespace, and checks nothing is left. */
+    /**
+     * DELs every remembered ADD that the daemon still journals (whatever it answered), deletes every pod namespace,
+     * and checks that no vmnet host veth is left.
+     */
     public void cleanPods() {
-        List<CniCall> toDel;
+        List<CniCall> remembered;
         synchronized (adds) {
-            toDel = new ArrayList<>(adds);
+            remembered = new ArrayList<>(adds);
             adds.clear();
         }
-        for (CniCall add : toDel) {
+        Set<String> journaled = new HashSet<>();
+        for (JsonNode p : ports()) {
+            journaled.add(p.path("containerId").asText() + "/" + p.path("ifName").asText());
+        }
+        Set<String> done = new HashSet<>();
+        for (CniCall add : remembered) {
+            Map<String, String> env = add.environment();
+            String key = env.get("CNI_CONTAINERID") + "/" + env.get("CNI_IFNAME");
+            if (!journaled.contains(key) || !done.add(key)) {
+                continue;
+            }
             CniCall del = CniCall.command("DEL", socket());
-            add.environment().forEach((k, v) -> {
+            env.forEach((k, v) -> {
                 if (k.startsWith("CNI_") && !k.equals("CNI_COMMAND")) {
                     del.env(k, v);
                 }
@@ -126,7 +143,7 @@ public final class CniLab implements AutoCloseable {
         List<String> left = hostVeths();
         left.forEach(name -> Shell.run("ip", "link", "del", name));
         if (!left.isEmpty()) {
-            throw new AssertionError("host veths left after DEL of every ADD and deleting the pods: " + left);
+            throw new AssertionError("host veths left after DEL of every journaled ADD and deleting the pods: " + left);
         }
     }
 
@@ -177,11 +194,6 @@ public final class CniLab implements AutoCloseable {
             }
         }
         return false;
-    }
-
-    /** interfaces[index] of an ADD result: 0 the bridge, 1 the host veth, 2 the container's interface. */
-    public static JsonNode iface(JsonNode result, int index) {
-        return result.path("interfaces").path(index);
     }
 
     /** Polls {@code condition} every 100 ms until it holds or {@code millis} pass; true when it held. */

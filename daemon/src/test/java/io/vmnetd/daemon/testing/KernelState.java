@@ -22,8 +22,12 @@ import java.util.TreeMap;
 public final class KernelState {
     private static final ObjectMapper JSON = new ObjectMapper().configure(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS, true);
 
-    /** Keys that change by themselves (timers, counters, LACP negotiation) and are left out of {@link #canonicalDump()}. */
-    private static final List<String> VOLATILE_KEYS = List.of("stats", "stats64", "link_failure_count", "ad_info",
+    /**
+     * Keys that change by themselves (timers, counters, LACP negotiation; operstate, which for a bridge goes from
+     * UNKNOWN to UP some time after a port forwards, while the flags keep the admin state and carrier) and are left
+     * out of {@link #canonicalDump()}.
+     */
+    private static final List<String> VOLATILE_KEYS = List.of("operstate", "stats", "stats64", "link_failure_count", "ad_info",
             "ad_actor_oper_port_state", "ad_partner_oper_port_state", "ad_aggregator_id", "ad_actor_oper_port_state_str",
             "ad_partner_oper_port_state_str");
 
@@ -190,7 +194,7 @@ public final class KernelState {
 
     /**
      * Everything both tools print, as a stable string for before/after comparisons: one line per link (sorted by
-     * name; keys sorted; timers, counters and LACP negotiation state dropped) and one per device's VLANs.
+     * name; keys sorted; the {@link #VOLATILE_KEYS} dropped) and one per device's VLANs.
      */
     public String canonicalDump() {
         StringBuilder out = new StringBuilder();
