@@ -15,10 +15,12 @@ FAIL=0
 cleanup() { stop_daemon; rm -rf "$T"; }
 trap cleanup EXIT
 
-# The fake daemon. Connection i gets the response scenario[min(i, len-1)]. Each request
-# is logged to reqs.jsonl as {"line","headers","body"}. A response has: status, headers
-# ([[k,v],...]), body, and optionally chunked, nolength (body ends at EOF), raw (bytes sent
-# verbatim), close (close with no answer), or hang (hold the connection open for that many seconds).
+# The fake daemon. A scenario is either a list of responses, used for all requests in turn, or
+# an object mapping "METHOD /path" to such a list (a path not named gets 404); the i-th request
+# gets list[min(i, len-1)]. Each request is logged to reqs.jsonl as {"line","headers","body"}.
+# A response has: status, headers ([[k,v],...]), body (or bodylen: that many "x"), and optionally
+# nolength (no Content-Length; body ends at EOF), raw (bytes sent verbatim), close (close with no
+# answer), or hang (hold the connection open for that many seconds).
 cat >"$T/daemon.py" <<'EOF'
 import json, os, socket, sys, time
 sock_path, scn_path, log_path, ready_path = sys.argv[1:5]
@@ -28,11 +30,9 @@ srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
 srv.bind(sock_path)
 srv.listen(16)
 open(ready_path, "w").close()
-i = 0
+seen = {}
 while True:
     c, _ = srv.accept()
-    rsp = scn[min(i, len(scn) - 1)]
-    i += 1
     data = b""
     while b"\r\n\r\n" not in data:
         d = c.recv(65536)
@@ -54,6 +54,10 @@ while True:
     with open(log_path, "a") as f:
         f.write(json.dumps({"line": lines[0], "headers": hdrs,
                             "body": body.decode("utf-8", "surrogateescape")}) + "\n")
+    key = lines[0].rsplit(" ", 1)[0] if isinstance(scn, dict) else ""
+    lst = scn.get(key, [{"status": 404, "body": "no such endpoint"}]) if isinstance(scn, dict) else scn
+    rsp = lst[min(seen.get(key, 0), len(lst) - 1)]
+    seen[key] = seen.get(key, 0) + 1
     if rsp.get("close"):
         c.close()
         continue
@@ -71,13 +75,7 @@ while True:
     out = "HTTP/1.1 %d X\r\n" % rsp.get("status", 200)
     for k, v in rsp.get("headers", []):
         out += "%s: %s\r\n" % (k, v)
-    if rsp.get("chunked"):
-        out += "Transfer-Encoding: chunked\r\n\r\n"
-        payload = out.encode()
-        for j in range(0, len(b), 7):
-            payload += b"%x\r\n" % len(b[j:j + 7]) + b[j:j + 7] + b"\r\n"
-        payload += b"0\r\n\r\n"
-    elif rsp.get("nolength"):
+    if rsp.get("nolength"):
         payload = (out + "\r\n").encode() + b
     else:
         payload = (out + "Content-Length: %d\r\n\r\n" % len(b)).encode() + b
@@ -89,7 +87,8 @@ while True:
 EOF
 
 # Assertions run in python3 with: out, err (str), rc (int), reqs (logged requests; each "json"
-# is the parsed body or None), stdin (str), secs (run time), j (stdout parsed as JSON or None).
+# is the parsed body or None), paths (each request's "METHOD /path"), stdin (str), secs (run
+# time), j (stdout parsed as JSON or None).
 cat >"$T/check.py" <<'EOF'
 import json, sys
 T, exprs = sys.argv[1], sys.argv[2:]
@@ -106,6 +105,7 @@ try:
         reqs.append(r)
 except FileNotFoundError:
     pass
+paths = [r["line"].rsplit(" ", 1)[0] for r in reqs]
 try:
     j = json.loads(out)
 except ValueError:
@@ -228,18 +228,20 @@ start_daemon '[{"raw":"SMTP ready\r\n\r\n"}]'
 run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK"
 check "garbage response -> code 5" 'rc == 1' 'j["code"] == 5 and j["msg"] == "malformed HTTP response from vmnetd"'
 
-# --- framing ---
-start_daemon '[{"status":200,"headers":[["Vmnet-Exit-Code","0"]],"body":"'"${RESULT//\"/\\\"}"'","chunked":true}]'
-run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK"
-check "chunked response" 'rc == 0' "out == '$RESULT'"
+# --- framing: vmnetd always sends Content-Length, so the shim insists on it ---
+start_daemon '[{"status":200,"headers":[["Vmnet-Exit-Code","0"]],"body":"{}","nolength":true}]'
+run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=5
+check "no Content-Length -> code 5, not retried" 'rc == 1' 'len(reqs) == 1' \
+  'j["code"] == 5 and j["msg"] == "malformed HTTP response from vmnetd"' '"no Content-Length" in j["details"]'
 
-start_daemon '[{"status":200,"headers":[["Vmnet-Exit-Code","0"]],"body":"'"${RESULT//\"/\\\"}"'","nolength":true}]'
+start_daemon '[{"raw":"HTTP/1.1 200 OK\r\nVmnet-Exit-Code: 0\r\nContent-Length: 2x\r\n\r\n{}"}]'
 run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK"
-check "response body read to EOF" 'rc == 0' "out == '$RESULT'"
+check "bad Content-Length -> code 5" 'rc == 1' 'j["code"] == 5 and "bad Content-Length" in j["details"]'
 
-start_daemon '[{"raw":"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nVmnet-Exit-Code: 0\r\nContent-Length: 2\r\n\r\n{}"}]'
-run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK"
-check "1xx interim response skipped" 'rc == 0' 'out == "{}"'
+start_daemon '[{"raw":"HTTP/1.1 200 OK\r\nVmnet-Exit-Code: 0\r\nContent-Length: 10\r\n\r\n{}"}]'
+run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=5
+check "connection closed mid-body -> code 11 at once" 'rc == 1' 'len(reqs) == 1' 'secs < 1' \
+  'j["code"] == 11 and "connection closed before the response was complete" in j["details"]'
 
 start_daemon '[{"status":200,"headers":[["Vmnet-Exit-Code","0"]],"bodylen":5000000}]'
 run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK"
@@ -302,15 +304,17 @@ check "stdin over 1 MiB -> code 5, daemon not contacted" 'rc == 1' 'reqs == []' 
   'j["code"] == 5 and j["msg"] == "network configuration over 1 MiB"'
 
 # --- daemon absent, not ready, or wedged ---
+OK='{"status":200,"headers":[["Vmnet-Exit-Code","0"]],"body":"{}"}'
+READY='{"status":200,"body":"{\"ready\":true}"}'
 stop_daemon; stdin "$CONF"
 run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=1
 check "ADD, daemon absent -> code 11 after ~1s" 'rc == 1' 'j["code"] == 11' \
   'j["msg"] == "vmnetd is not reachable or not ready; try again later"' 'j["cniVersion"] == "1.0.0"' \
-  '"connect: No such file or directory" in j["details"]' '0.9 < secs < 3'
+  '"connect: No such file or directory" in j["details"]' '"gave up after 1s" in j["details"]' '0.9 < secs < 3'
 
 run_shim CNI_COMMAND=DEL VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=1
-check "DEL, daemon absent -> exit 0, warning" 'rc == 0' 'out == ""' \
-  'err.startswith("vmnet: vmnetd not reachable at " + "'"$SOCK"'" + " after 1s; DEL treated as done, the daemon reclaims leftovers by GC")'
+check "DEL, daemon absent -> exit 0, warning" 'rc == 0' 'out == ""' '0.9 < secs < 3' \
+  'err.startswith("vmnet: vmnetd not reachable or not ready at " + "'"$SOCK"'" + " after 1s; DEL treated as done, the daemon reclaims leftovers by GC")'
 
 run_shim CNI_COMMAND=STATUS VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=0
 check "STATUS, daemon absent, wait 0 -> code 11 at once" 'rc == 1' 'j["code"] == 11' 'secs < 0.5'
@@ -320,30 +324,50 @@ run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=0
 check "stale socket file -> connection refused, code 11" 'j["code"] == 11' '"Connection refused" in j["details"]'
 rm -f "$SOCK"
 
-start_daemon '[{"status":200,"headers":[["Vmnet-Exit-Code","0"]],"body":"{}"}]' 0.7
+start_daemon '{"GET /readyz":['"$READY"'],"POST /v1/cni":['"$OK"']}' 0.7
 run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=10
-check "daemon starts while the shim waits" 'rc == 0' 'out == "{}"' 'len(reqs) == 1' '0.6 < secs < 3'
+check "daemon starts while the shim waits -> /readyz, then the request" 'rc == 0' 'out == "{}"' \
+  'paths == ["GET /readyz", "POST /v1/cni"]' '0.6 < secs < 3'
 
-start_daemon '[{"status":503,"body":"starting"},{"status":503},{"status":200,"headers":[["Vmnet-Exit-Code","0"]],"body":"{}"}]'
+start_daemon '{"POST /v1/cni":[{"status":503,"body":"starting"},'"$OK"'],"GET /readyz":[{"status":503},'"$READY"']}'
 run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=5
-check "503, 503, then 200 -> retried with the same request" 'rc == 0' 'out == "{}"' 'len(reqs) == 3' \
-  'reqs[0]["body"] == reqs[1]["body"] == reqs[2]["body"]' '0.35 < secs < 2'
+check "503 -> polls /readyz (503, 200) every 200 ms, then sends the request again" 'rc == 0' 'out == "{}"' \
+  'paths == ["POST /v1/cni", "GET /readyz", "GET /readyz", "POST /v1/cni"]' 'reqs[0]["body"] == reqs[3]["body"]' \
+  'reqs[1]["headers"] == {"host": "vmnetd", "connection": "close"}' '0.35 < secs < 2'
 
-start_daemon '[{"close":true},{"status":200,"headers":[["Vmnet-Exit-Code","0"]],"body":"{}"}]'
+start_daemon '{"POST /v1/cni":[{"status":503},{"status":503},'"$OK"'],"GET /readyz":['"$READY"']}'
 run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=5
-check "connection closed without an answer -> retried" 'rc == 0' 'len(reqs) == 2'
+check "503 to the request sent again -> back to polling /readyz" 'rc == 0' 'out == "{}"' \
+  'paths == ["POST /v1/cni", "GET /readyz", "POST /v1/cni", "GET /readyz", "POST /v1/cni"]'
 
-start_daemon '[{"status":503,"body":"starting"}]'
+start_daemon '{"POST /v1/cni":[{"close":true},'"$OK"'],"GET /readyz":['"$READY"']}'
+run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=5
+check "connection closed without an answer -> polls /readyz, sends again" 'rc == 0' \
+  'paths == ["POST /v1/cni", "GET /readyz", "POST /v1/cni"]'
+
+start_daemon '{"POST /v1/cni":[{"status":503,"body":"starting"}]}'
+run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=0
+check "503 with wait 0 -> code 11 at once, /readyz not polled" 'rc == 1' 'j["code"] == 11' \
+  'paths == ["POST /v1/cni"]' '"HTTP 503 to POST /v1/cni: starting" in j["details"]' 'secs < 0.5'
+
+start_daemon '{"POST /v1/cni":[{"status":503,"body":"starting"}],"GET /readyz":[{"status":503,"body":"not yet"}]}'
 run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=1
-check "503 until the deadline -> code 11" 'rc == 1' 'j["code"] == 11' '"HTTP 503" in j["details"] and "starting" in j["details"]' \
-  '3 <= len(reqs) <= 8'
+check "not ready until the deadline -> code 11" 'rc == 1' 'j["code"] == 11' \
+  '"HTTP 503 to GET /readyz: not yet" in j["details"]' 'paths[0] == "POST /v1/cni"' \
+  'set(paths[1:]) == {"GET /readyz"}' '3 <= len(paths) - 1 <= 6' '0.9 < secs < 2'
 run_shim CNI_COMMAND=DEL VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=1
-check "503 until the deadline on DEL -> exit 0" 'rc == 0' 'out == ""' '"DEL treated as done" in err'
+check "not ready until the deadline on DEL -> exit 0, warning" 'rc == 0' 'out == ""' \
+  '"DEL treated as done" in err and "HTTP 503 to GET /readyz" in err' 'paths.count("POST /v1/cni") == 1'
 
-start_daemon '[{"hang":4}]'
+start_daemon '{"POST /v1/cni":[{"hang":4}]}'
 run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=10 VMNETD_IO_TIMEOUT_SECONDS=1
-check "wedged daemon -> I/O timeout, code 11, no retry" 'rc == 1' 'j["code"] == 11' \
+check "wedged daemon -> I/O timeout, code 11, no retry" 'rc == 1' 'j["code"] == 11' 'paths == ["POST /v1/cni"]' \
   '"no complete response within 1 s" in j["details"]' '0.9 < secs < 2.5'
+
+start_daemon '{"POST /v1/cni":[{"status":503}],"GET /readyz":[{"hang":4}]}'
+run_shim CNI_COMMAND=DEL VMNETD_SOCKET="$SOCK" VMNETD_WAIT_SECONDS=10 VMNETD_IO_TIMEOUT_SECONDS=1
+check "wedged /readyz -> I/O timeout ends the wait" 'rc == 0' 'out == ""' 'paths == ["POST /v1/cni", "GET /readyz"]' \
+  '"no complete response within 1 s" in err' '1.1 < secs < 2.7'
 
 echo "$PASS passed, $FAIL failed"
 [ "$FAIL" = 0 ]
