@@ -1,9 +1,12 @@
 package io.vmnetd.netlink;
 
+import java.security.SecureRandom;
 import java.util.Locale;
 
 /** A 48-bit Ethernet address. */
 public record MacAddress(long value) {
+    private static final SecureRandom RANDOM = new SecureRandom();
+
     public MacAddress {
         if ((value & ~0xffff_ffff_ffffL) != 0) {
             throw new InvalidArgumentException("mac", "more than 48 bits");
@@ -19,6 +22,17 @@ public record MacAddress(long value) {
             v = (v << 8) | (b & 0xff);
         }
         return new MacAddress(v);
+    }
+
+    /**
+     * A random unicast, locally administered address, as the kernel gives a new veth: chosen here, a caller knows
+     * it without asking the kernel (which, for a link in another namespace, needs a socket there).
+     */
+    public static MacAddress randomLocal() {
+        byte[] b = new byte[6];
+        RANDOM.nextBytes(b);
+        b[0] = (byte) ((b[0] & 0xfe) | 0x02);
+        return of(b);
     }
 
     /** Parses "02:00:5e:10:00:01" (also with '-' separators), the forms CNI runtimes pass. */

@@ -26,6 +26,20 @@ import net.jqwik.api.constraints.LongRange;
 /** MacAddress and IpPrefix: parse/toString round trips, network() and contains() against a BigInteger reference. */
 class MacAddressAndIpPrefixPropertyTest {
 
+    @Property(tries = 200)
+    void aRandomLocalMacIsUnicastLocallyAdministeredAndNotTheLastOne(@ForAll("seeds") int ignored) {
+        MacAddress a = MacAddress.randomLocal();
+        MacAddress b = MacAddress.randomLocal();
+        assertThat(a.isMulticast()).isFalse();
+        assertThat(a.bytes()[0] & 0x02).as("locally administered bit of " + a).isEqualTo(0x02);
+        assertThat(a).as("46 random bits twice in a row").isNotEqualTo(b);
+    }
+
+    @Provide
+    Arbitrary<Integer> seeds() {
+        return Arbitraries.integers();
+    }
+
     @Property(tries = 300)
     void macToStringParsesBackInEveryAcceptedSpelling(@ForAll @LongRange(min = 0, max = 0xffff_ffff_ffffL) long value) {
         MacAddress mac = new MacAddress(value);

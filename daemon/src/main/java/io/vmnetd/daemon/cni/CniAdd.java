@@ -2,7 +2,6 @@ package io.vmnetd.daemon.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.reconcile.Reason;
 import io.vmnetd.daemon.state.Attachment;
 import io.vmnetd.daemon.state.AttachmentKey;
@@ -65,56 +64,70 @@ final class CniAdd {
     private ObjectNode build(Attachment att, NetworkResolver.Resolved net, NetConf conf, NetNs ns, CniRequest req)
             throws CniError {
         RtNetlink host = cni.host;
-        host.links().deleteIfExists(att.hostIfName()); // left by a crash between create and journal
-        JsonNode ipam = null;
         MacAddress podMac;
-        try (RtNetlink pod = RtNetlink.openIn(ns)) {
-            if (pod.links().find(att.ifName()).isPresent()) {
-                throw new CniError(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME: " + att.ifName()
-                        + " already exists in " + att.netns());
-            }
-            podMac = PortWiring.createPair(host, att.hostIfName(), ns, pod, att.ifName(), net.mtu(), conf.mac());
-            if (conf.ipamType().isPresent()) {
-                IpamPlugin plugin = IpamPlugin.locate(conf.ipamType().get(), req.require(req.path(), "CNI_PATH"),
-                        cni.config().ipamDirs());
-                ipam = plugin.call("ADD", CniService.env(att.key(), att.netns(), req.args().orElse("")), conf.raw(),
-                        plugin.negotiate(conf.cniVersion()));
-                att = att.withIpamResult(Optional.of(ipam.toString()));
-                cni.journal.put(att.withMac(podMac.toString()));
-                PortWiring.applyIpam(pod, att.ifName(), ipam);
-            }
-        } catch (NetlinkException e) {
-            throw CniService.kernelError("setting up " + att.ifName() + " in " + att.netns(), e);
-        }
-        Link bridge;
         ReentrantLock netLock = cni.reconciler.lockFor(net.clusterNetwork());
         netLock.lock();
         try {
-            bridge = host.links().find(net.bridge()).orElseThrow(() -> new CniError(CniError.TRY_AGAIN_LATER,
+            Link bridge = host.links().find(net.bridge()).orElseThrow(() -> new CniError(CniError.TRY_AGAIN_LATER,
                     net.bridge() + " does not exist (yet)", "vmnetd reconciles cluster network " + net.clusterNetwork()));
+            podMac = createPair(att, ns, net.mtu(), conf);
             PortWiring.attach(host, att.hostIfName(), bridge, net.vlans(), conf.portIsolation());
             if (conf.promiscMode() && !bridge.isPromiscuous()) {
                 host.links().setPromiscuous(bridge.name(), true);
-            }
-            VidSet before = uplinkVids(net.clusterNetwork());
-            att = att.withMac(podMac.toString()).withState(Attachment.State.READY);
-            cni.journal.put(att);
-            if (!uplinkVids(net.clusterNetwork()).equals(before)) {
-                cni.reconciler.reconcile(net.clusterNetwork(), Reason.CNI);
             }
         } catch (NetlinkException e) {
             throw CniService.kernelError("attaching " + att.hostIfName() + " to " + net.bridge(), e);
         } finally {
             netLock.unlock();
         }
-        PortWiring.awaitForwarding(host, att.hostIfName());
+        att = att.withMac(podMac.toString());
+        JsonNode ipam = null;
+        if (conf.ipamType().isPresent()) {
+            IpamPlugin plugin = IpamPlugin.locate(conf.ipamType().get(), req.require(req.path(), "CNI_PATH"),
+                    cni.config().ipamDirs());
+            ipam = plugin.call("ADD", CniService.env(att.key(), att.netns(), req.args().orElse("")), conf.raw(),
+                    plugin.negotiate(conf.cniVersion()));
+            att = att.withIpamResult(Optional.of(ipam.toString()));
+            cni.journal.put(att);
+            try (RtNetlink pod = RtNetlink.openIn(ns)) {
+                PortWiring.applyIpam(pod, att.ifName(), ipam);
+            } catch (NetlinkException e) {
+                throw CniService.kernelError("setting up " + att.ifName() + " in " + att.netns(), e);
+            }
+        }
+        // Each ADD reads the uplink's VIDs before it counts as live itself, so the first user of a VID always
+        // sees it missing and has the uplink carry it before answering.
+        VidSet before = cni.uplinkVids(net.clusterNetwork());
+        att = att.withState(Attachment.State.READY);
+        cni.journal.put(att);
+        if (!cni.uplinkVids(net.clusterNetwork()).equals(before)) {
+            cni.reconciler.reconcile(net.clusterNetwork(), Reason.CNI);
+        }
+        Optional<Link> hostEnd = PortWiring.awaitForwarding(host, att.hostIfName());
         // Read again: a bridge without an address of its own takes the lowest of its ports', so attaching this
         // port may have changed it.
-        return result(att, host.links().find(net.bridge()).orElse(bridge), ipam);
+        Link bridge = host.links().find(net.bridge()).orElseThrow(() -> new CniError(CniError.TRY_AGAIN_LATER,
+                net.bridge() + " disappeared during ADD"));
+        return result(att, bridge, hostEnd, ipam);
     }
 
-    private VidSet uplinkVids(String network) {
-        return cni.reconciler.desired().network(network).map(DesiredNetwork::uplinkVids).orElse(VidSet.empty());
+    /**
+     * The pair, in one message. A host end of the same name is a leftover of a crash between making it and
+     * journaling the attachment: it goes and the pair is made again. Otherwise EEXIST is the pod's name taken.
+     */
+    private MacAddress createPair(Attachment att, NetNs ns, int mtu, NetConf conf) throws CniError {
+        try {
+            return PortWiring.createPair(cni.host, att.hostIfName(), ns, att.ifName(), mtu, conf.mac());
+        } catch (NetlinkException e) {
+            if (!e.is(Errno.EEXIST)) {
+                throw e;
+            }
+            if (cni.host.links().deleteIfExists(att.hostIfName())) {
+                return PortWiring.createPair(cni.host, att.hostIfName(), ns, att.ifName(), mtu, conf.mac());
+            }
+            throw new CniError(CniError.INVALID_ENVIRONMENT, "CNI_IFNAME: " + att.ifName() + " already exists in "
+                    + att.netns());
+        }
     }
 
     /** An ADD repeated for a live attachment answers as before; one whose links are gone is made again. */
@@ -127,13 +140,13 @@ final class CniAdd {
         if (hostEnd.isEmpty() || bridge.isEmpty()) {
             return Optional.empty();
         }
-        ObjectNode r = result(a, bridge.get(), CniService.ipamResult(a));
+        ObjectNode r = result(a, bridge.get(), hostEnd, CniService.ipamResult(a));
         r.put("cniVersion", conf.cniVersion());
         return Optional.of(r);
     }
 
-    private ObjectNode result(Attachment a, Link bridge, JsonNode ipam) {
-        String hostMac = cni.host.links().find(a.hostIfName()).flatMap(Link::mac).map(Object::toString).orElse("");
+    private static ObjectNode result(Attachment a, Link bridge, Optional<Link> hostEnd, JsonNode ipam) {
+        String hostMac = hostEnd.flatMap(Link::mac).map(Object::toString).orElse("");
         return CniResults.add(a.cniVersion(), List.of(
                 new CniResults.Iface(bridge.name(), bridge.mac().map(Object::toString).orElse(""), null),
                 new CniResults.Iface(a.hostIfName(), hostMac, null),

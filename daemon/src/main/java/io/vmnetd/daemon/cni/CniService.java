@@ -5,6 +5,7 @@ import io.vmnetd.daemon.api.Caller;
 import io.vmnetd.daemon.api.CniReply;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.metrics.Metrics;
+import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.reconcile.Reason;
 import io.vmnetd.daemon.reconcile.Reconciler;
 import io.vmnetd.daemon.state.Attachment;
@@ -14,6 +15,7 @@ import io.vmnetd.netlink.Arguments;
 import io.vmnetd.netlink.InvalidArgumentException;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.RtNetlink;
+import io.vmnetd.netlink.VidSet;
 import io.vmnetd.netlink.nl.NetlinkException;
 import java.time.Duration;
 import java.util.Optional;
@@ -135,8 +137,15 @@ public final class CniService {
             IpamPlugin ipam = IpamPlugin.locate(ipamConf.ipamType().get(), path, config().ipamDirs());
             ipam.call("DEL", env(key, netns, args), ipamConf.raw(), ipam.negotiate(ipamConf.cniVersion()));
         }
+        // The uplink keeps a VID while any port uses it: only a DEL that drops the last user changes it.
+        VidSet before = cn.map(this::uplinkVids).orElse(VidSet.empty());
         journal.remove(key);
-        cn.ifPresent(n -> reconciler.reconcile(n, Reason.CNI));
+        cn.filter(n -> !uplinkVids(n).equals(before)).ifPresent(n -> reconciler.reconcile(n, Reason.CNI));
+    }
+
+    /** The VIDs the desired state puts on a cluster network's uplink, with the journal as it is now. */
+    VidSet uplinkVids(String network) {
+        return reconciler.desired().network(network).map(DesiredNetwork::uplinkVids).orElse(VidSet.empty());
     }
 
     /**

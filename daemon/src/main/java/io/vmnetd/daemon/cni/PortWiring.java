@@ -3,8 +3,10 @@ package io.vmnetd.daemon.cni;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.daemon.model.VlanDiff;
+import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.IpPrefix;
 import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.LinkChange;
 import io.vmnetd.netlink.LinkSpec;
 import io.vmnetd.netlink.MacAddress;
@@ -37,15 +39,19 @@ final class PortWiring {
         }
     }
 
-    /** Makes the pair with the pod's end created straight inside its namespace as {@code ifName}, and sets it up. */
-    static MacAddress createPair(RtNetlink host, String hostName, NetNs ns, RtNetlink pod, String ifName, int mtu,
+    /**
+     * Makes the pair in one message with the pod's end as the veth itself, created inside the pod's namespace as
+     * {@code ifName} and up, and the host end as its peer, down, both at {@code mtu}. (The pod's end cannot be the
+     * peer: the kernel opens a new peer before pairing it and refuses, ENOTCONN.) The pod end's MAC is the one asked
+     * for or a random one chosen here, so that nothing needs a socket in the pod's namespace.
+     *
+     * @return the pod end's MAC
+     */
+    static MacAddress createPair(RtNetlink host, String hostName, NetNs ns, String ifName, int mtu,
                                  Optional<MacAddress> mac) {
-        LinkSpec spec = LinkSpec.veth(hostName, ifName).mtu(mtu).peerNamespace(ns);
-        mac.ifPresent(spec::peerMac);
-        host.links().create(spec);
-        Link inPod = pod.links().get(ifName);
-        pod.links().change(inPod, LinkChange.create().up());
-        return inPod.mac().orElseThrow();
+        MacAddress podMac = mac.orElseGet(MacAddress::randomLocal);
+        host.links().create(LinkSpec.veth(ifName, hostName).namespace(ns).mac(podMac).mtu(mtu).up());
+        return podMac;
     }
 
     /** Adds the IPAM result's addresses and routes to the pod's interface. */
@@ -83,12 +89,16 @@ final class PortWiring {
         return "";
     }
 
-    /** Puts the host end on the bridge with exactly {@code vlans}, isolated if asked, and up. */
+    /**
+     * Puts the new host end on {@code bridge} with exactly {@code vlans} (it joins with the bridge's default PVID,
+     * as every new port does), isolates it if asked, and brings it up.
+     */
     static void attach(RtNetlink host, String hostName, Link bridge, PortVlanSpec vlans, boolean isolated) {
-        host.links().change(hostName, LinkChange.create().master(bridge.index()));
         Link port = host.links().get(hostName);
-        PortVlans now = host.bridgeVlans().list(hostName);
-        VlanDiff diff = vlans.diff(now);
+        host.links().change(port, LinkChange.create().master(bridge.index()));
+        int defaultPvid = bridge.kind() instanceof LinkKind.Bridge b ? b.defaultPvid() : 0;
+        List<BridgeVlan> joined = defaultPvid == 0 ? List.of() : PortVlanSpec.access(defaultPvid).entries();
+        VlanDiff diff = vlans.diff(new PortVlans(port.index(), hostName, bridge.index(), joined));
         host.bridgeVlans().add(port.index(), false, diff.add());
         host.bridgeVlans().delete(port.index(), false, diff.delete());
         if (isolated) {
@@ -97,19 +107,23 @@ final class PortWiring {
         host.links().change(port, LinkChange.create().up());
     }
 
-    /** Waits (briefly) until the bridge forwards on the port, so that traffic flows when ADD returns. */
-    static void awaitForwarding(RtNetlink host, String hostName) {
+    /**
+     * Waits (briefly) until the bridge forwards on the port, so that traffic flows when ADD returns; with STP off
+     * (the usual case) it already does. Returns the port as last read.
+     */
+    static Optional<Link> awaitForwarding(RtNetlink host, String hostName) {
         long deadline = System.nanoTime() + FORWARDING_WAIT_MILLIS * 1_000_000;
-        while (System.nanoTime() < deadline) {
-            Optional<Link.BridgePort> port = host.links().find(hostName).flatMap(Link::bridgePort);
-            if (port.isEmpty() || port.get().isForwarding()) {
-                return;
+        while (true) {
+            Optional<Link> link = host.links().find(hostName);
+            Optional<Link.BridgePort> port = link.flatMap(Link::bridgePort);
+            if (port.isEmpty() || port.get().isForwarding() || System.nanoTime() >= deadline) {
+                return link;
             }
             try {
                 Thread.sleep(5);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return;
+                return link;
             }
         }
     }

@@ -37,11 +37,22 @@ public record DesiredNetwork(
         return PortVlanSpec.nativeOnly().withTagged(uplinkVids.minus(VidSet.of(PortVlanSpec.DEFAULT_VID)));
     }
 
+    /** This network with only the VM ports named in {@code hostIfNames}. */
+    public DesiredNetwork withPortsNamed(java.util.Set<String> hostIfNames) {
+        return new DesiredNetwork(name, managed, bridge, uplink, nics, mtu, bondMode, miimon, txQueueLength,
+                uplinkVids, ports.stream().filter(p -> hostIfNames.contains(p.hostIfName())).toList());
+    }
+
+    /** True when {@code linkName} is the host end of one of this network's VM ports. */
+    public boolean hasPort(String linkName) {
+        return ports.stream().anyMatch(p -> p.hostIfName().equals(linkName));
+    }
+
     /** True when {@code linkName} is one of this network's own links or ports. */
     public boolean owns(String linkName) {
         if (linkName.equals(bridge) || linkName.equals(uplink) || nics.contains(linkName)) {
             return true;
         }
-        return ports.stream().anyMatch(p -> p.hostIfName().equals(linkName));
+        return hasPort(linkName);
     }
 }

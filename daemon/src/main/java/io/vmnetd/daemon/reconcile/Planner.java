@@ -23,6 +23,7 @@ public final class Planner {
     private final KernelView have;
     private final List<Step> steps = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
+    private final List<String> portProblems = new ArrayList<>();
 
     private Planner(DesiredNetwork want, KernelView have) {
         this.want = want;
@@ -39,7 +40,25 @@ public final class Planner {
         } else {
             p.planAdopted(ownedUplinkVids);
         }
-        return new Plan(want.name(), p.steps, p.problems);
+        return new Plan(want.name(), p.steps, p.problems, p.portProblems);
+    }
+
+    /**
+     * Plans only {@code want}'s VM ports (master, VLANs, MTU, up) against a view that holds the bridge and those
+     * ports: what a link event on a VM port calls for, without reading the whole node.
+     */
+    public static Plan planPorts(DesiredNetwork want, KernelView have) {
+        Planner p = new Planner(want, have);
+        Optional<Link> bridge = have.link(want.bridge()).filter(l -> l.kind() instanceof LinkKind.Bridge);
+        if (bridge.isEmpty()) {
+            p.problems.add(want.bridge() + " does not exist");
+        } else {
+            int mtu = want.mtu().orElse(bridge.get().mtu());
+            p.planPorts(bridge, false, mtu);
+            p.planPortMtus(mtu);
+            p.planPortsUp();
+        }
+        return new Plan(want.name(), p.steps, p.problems, p.portProblems);
     }
 
     /** Takes a removed cluster network down: bridge and bond go, their NICs come back up on their own. */
@@ -173,7 +192,7 @@ public final class Planner {
         for (DesiredPort port : want.ports()) {
             Optional<Link> link = have.link(port.hostIfName());
             if (link.isEmpty()) {
-                problems.add("VM port " + port.hostIfName() + " of " + port.owner() + " does not exist");
+                portProblems.add("VM port " + port.hostIfName() + " of " + port.owner() + " does not exist");
                 continue;
             }
             boolean joins = bridgeNew || link.get().masterIndex() != bridge.get().index();

@@ -4,16 +4,18 @@ import io.vmnetd.netlink.LinkEvent;
 import io.vmnetd.netlink.LinkMonitor;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
- * Keeps the node as declared: link events for vmnetd's own links trigger a reconcile of their network within
- * milliseconds, a full resync runs periodically and after the monitor lost events, and a failed run is retried.
+ * Keeps the node as declared: link events for vmnetd's own links trigger a reconcile of their network (of just the
+ * port, for a VM port) within milliseconds, a full resync runs periodically and after the monitor lost events, and a failed run is retried.
  * Runs are coalesced on one thread, so a burst of events costs one reconcile.
  */
 public final class ReconcileLoop implements AutoCloseable {
@@ -29,7 +31,10 @@ public final class ReconcileLoop implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Networks to reconcile whole (ALL: every one), by network; guarded by itself, as is {@link #pendingPorts}. */
     private final Map<String, Reason> pending = new HashMap<>();
+    /** VM ports to reconcile on their own, by network: what link events on ports ask for. */
+    private final Map<String, Set<String>> pendingPorts = new HashMap<>();
     private LinkMonitor monitor;
     private volatile long heartbeatNanos = System.nanoTime();
 
@@ -50,11 +55,22 @@ public final class ReconcileLoop implements AutoCloseable {
     public void request(String network, Reason reason) {
         String key = network == null ? ALL : network;
         synchronized (pending) {
-            boolean idle = pending.isEmpty();
+            scheduleIfIdle();
             pending.merge(key, reason, (a, b) -> a.repairsDrift() ? a : b);
-            if (idle) {
-                executor.schedule(this::drain, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
-            }
+        }
+    }
+
+    /** Asks for a reconcile of one VM port of {@code network} soon; merges with other requests. */
+    private void requestPort(String network, String hostIfName) {
+        synchronized (pending) {
+            scheduleIfIdle();
+            pendingPorts.computeIfAbsent(network, n -> new HashSet<>()).add(hostIfName);
+        }
+    }
+
+    private void scheduleIfIdle() {
+        if (pending.isEmpty() && pendingPorts.isEmpty()) {
+            executor.schedule(this::drain, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
         }
     }
 
@@ -68,9 +84,12 @@ public final class ReconcileLoop implements AutoCloseable {
 
     private void drain() {
         Map<String, Reason> batch;
+        Map<String, Set<String>> portBatch;
         synchronized (pending) {
             batch = new HashMap<>(pending);
+            portBatch = new HashMap<>(pendingPorts);
             pending.clear();
+            pendingPorts.clear();
         }
         try {
             boolean failed;
@@ -82,6 +101,11 @@ public final class ReconcileLoop implements AutoCloseable {
                 failed = false;
                 for (Map.Entry<String, Reason> e : batch.entrySet()) {
                     failed |= !reconciler.reconcile(e.getKey(), e.getValue()).succeeded();
+                }
+                for (Map.Entry<String, Set<String>> e : portBatch.entrySet()) {
+                    if (!batch.containsKey(e.getKey())) {
+                        failed |= !reconciler.reconcilePorts(e.getKey(), e.getValue(), Reason.LINK_EVENT).succeeded();
+                    }
                 }
             }
             if (failed) {
@@ -103,7 +127,13 @@ public final class ReconcileLoop implements AutoCloseable {
         if (name.isEmpty()) {
             return;
         }
-        reconciler.desired().ownerOf(name.get()).ifPresent(n -> request(n.name(), Reason.LINK_EVENT));
+        reconciler.desired().ownerOf(name.get()).ifPresent(n -> {
+            if (n.hasPort(name.get())) {
+                requestPort(n.name(), name.get());
+            } else {
+                request(n.name(), Reason.LINK_EVENT);
+            }
+        });
     }
 
     @Override

@@ -3,21 +3,27 @@ package io.vmnetd.daemon.reconcile;
 import io.vmnetd.daemon.config.ClusterNetwork;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.model.DesiredNetwork;
+import io.vmnetd.daemon.model.DesiredPort;
 import io.vmnetd.daemon.model.DesiredState;
 import io.vmnetd.daemon.model.NetworkPort;
 import io.vmnetd.daemon.state.NetworkRegistry;
 import io.vmnetd.daemon.state.NetworkRegistry.ManagedNetwork;
 import io.vmnetd.netlink.BridgeVlan;
+import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.RtNetlink;
 import io.vmnetd.netlink.VidSet;
 import io.vmnetd.netlink.nl.NetlinkException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -33,6 +39,8 @@ public final class Reconciler {
     private final StepContext context;
     private final NetworkRegistry registry;
     private final Supplier<List<NetworkPort>> livePorts;
+    private final LongSupplier livePortsVersion;
+    private volatile DesiredSnapshot desiredSnapshot;
     private final ReconcileObserver observer;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private volatile Config config;
@@ -41,6 +49,16 @@ public final class Reconciler {
 
     public Reconciler(RtNetlink host, StepContext context, NetworkRegistry registry, Config config,
                       Supplier<List<NetworkPort>> livePorts, ReconcileObserver observer) {
+        this(host, context, registry, config, livePorts, null, observer);
+    }
+
+    /**
+     * @param livePortsVersion goes up whenever {@code livePorts} would answer differently; with it, the desired
+     *     state is built once per change instead of on every call (every link event asks for it)
+     */
+    public Reconciler(RtNetlink host, StepContext context, NetworkRegistry registry, Config config,
+                      Supplier<List<NetworkPort>> livePorts, LongSupplier livePortsVersion, ReconcileObserver observer) {
+        this.livePortsVersion = livePortsVersion;
         this.host = host;
         this.context = context;
         this.registry = registry;
@@ -58,8 +76,21 @@ public final class Reconciler {
     }
 
     public DesiredState desired() {
-        return DesiredState.of(config, livePorts.get());
+        if (livePortsVersion == null) {
+            return DesiredState.of(config, livePorts.get());
+        }
+        // The version is read before the ports, so a snapshot is never older than the version it is filed under.
+        long version = livePortsVersion.getAsLong();
+        Config c = config;
+        DesiredSnapshot d = desiredSnapshot;
+        if (d == null || d.config() != c || d.portsVersion() != version) {
+            d = new DesiredSnapshot(c, version, DesiredState.of(c, livePorts.get()));
+            desiredSnapshot = d;
+        }
+        return d.state();
     }
+
+    private record DesiredSnapshot(Config config, long portsVersion, DesiredState state) {}
 
     /** The lock that serialises everything done to one cluster network's bridge. */
     public ReentrantLock lockFor(String network) {
@@ -83,6 +114,49 @@ public final class Reconciler {
     /** Reconciles one network (mgmt included). */
     public ReconcileRun reconcile(String network, Reason reason) {
         return run(reason, network);
+    }
+
+    /**
+     * Reconciles only the named VM ports of one network (those it still has), reading just the bridge and them:
+     * a link event on a port, which every CNI call causes a few of, costs a few small requests, not two dumps of
+     * the node.
+     */
+    public ReconcileRun reconcilePorts(String network, Set<String> hostIfNames, Reason reason) {
+        long start = System.nanoTime();
+        List<String> applied = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        List<String> errors = new ArrayList<>();
+        DesiredNetwork n = desired().network(network).map(d -> d.withPortsNamed(hostIfNames)).orElse(null);
+        if (n != null && !n.ports().isEmpty()) {
+            ReentrantLock lock = lockFor(network);
+            lock.lock();
+            try {
+                Plan plan = Planner.planPorts(n, portsView(n));
+                problems.addAll(plan.describe().subList(plan.steps().size(), plan.describe().size()));
+                for (Step step : plan.steps()) {
+                    apply(n, step, reason, applied);
+                }
+            } catch (NetlinkException | IllegalArgumentException e) {
+                fail(n.name(), e, errors);
+            } finally {
+                lock.unlock();
+            }
+        }
+        return finish(start, reason, applied, problems, errors);
+    }
+
+    /** The bridge, the ports that exist, and their VLANs. */
+    private KernelView portsView(DesiredNetwork n) {
+        List<Link> links = new ArrayList<>();
+        Map<Integer, PortVlans> vlans = new HashMap<>();
+        host.links().find(n.bridge()).ifPresent(links::add);
+        for (DesiredPort p : n.ports()) {
+            host.links().find(p.hostIfName()).ifPresent(l -> {
+                links.add(l);
+                vlans.put(l.index(), host.bridgeVlans().list(l.name()));
+            });
+        }
+        return new KernelView(links, vlans);
     }
 
     /** The plan for {@code candidate} against the kernel as it is now; nothing is applied. */
@@ -125,11 +199,34 @@ public final class Reconciler {
                 }
             }
         }
+        return finish(start, reason, applied, problems, errors);
+    }
+
+    private ReconcileRun finish(long start, Reason reason, List<String> applied, List<String> problems,
+                                List<String> errors) {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         ReconcileRun run = new ReconcileRun(Instant.now(), reason, took.toMillis(), applied, problems, errors);
         lastRun = run;
         observer.reconciled(run.succeeded(), took);
         return run;
+    }
+
+    private void apply(DesiredNetwork n, Step step, Reason reason, List<String> applied) {
+        step.apply(context);
+        applied.add(n.name() + ": " + step.describe());
+        if (reason.repairsDrift()) {
+            observer.repaired(step.kind());
+            LOG.info("repaired drift on " + n.name() + " (" + step.kind() + "): " + step.describe());
+        } else {
+            LOG.info(n.name() + ": " + step.describe());
+        }
+    }
+
+    private void fail(String network, RuntimeException e, List<String> errors) {
+        String message = network + ": " + e.getMessage();
+        errors.add(message);
+        observer.failed(message);
+        LOG.warning("reconcile failed: " + message);
     }
 
     /** Nothing uses mgmt any more, but its uplink still carries VIDs vmnetd added: they are to be removed. */
@@ -152,14 +249,7 @@ public final class Reconciler {
                 registry.recordManaged(n.name(), new ManagedNetwork(n.bridge(), n.uplink(), n.nics()));
             }
             for (Step step : plan.steps()) {
-                step.apply(context);
-                applied.add(n.name() + ": " + step.describe());
-                if (reason.repairsDrift()) {
-                    observer.repaired(step.kind());
-                    LOG.info("repaired drift on " + n.name() + " (" + step.kind() + "): " + step.describe());
-                } else {
-                    LOG.info(n.name() + ": " + step.describe());
-                }
+                apply(n, step, reason, applied);
                 if (!n.managed() && step instanceof Steps.SetPortVlans v && v.port().equals(n.uplink())) {
                     owned = owned.union(addedVids(v)).minus(VidSet.of(v.diff().delete()));
                     registry.setMgmtVids(owned);
@@ -169,10 +259,7 @@ public final class Reconciler {
                 registry.setMgmtVids(VidSet.empty()); // all given back (a VID made the PVID meanwhile is not ours)
             }
         } catch (NetlinkException | IllegalArgumentException e) {
-            String message = n.name() + ": " + e.getMessage();
-            errors.add(message);
-            observer.failed(message);
-            LOG.warning("reconcile failed: " + message);
+            fail(n.name(), e, errors);
         } finally {
             lock.unlock();
         }

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
 
 /**
@@ -37,6 +38,7 @@ public final class AttachmentJournal {
     private final Path dir;
     private final Map<AttachmentKey, Attachment> entries = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[64];
+    private final AtomicLong version = new AtomicLong();
 
     private AttachmentJournal(Path dir) {
         this.dir = dir;
@@ -90,6 +92,15 @@ public final class AttachmentJournal {
             throw new UncheckedIOException("cannot journal attachment " + a.key() + ": " + e.getMessage(), e);
         }
         entries.put(a.key(), a);
+        version.incrementAndGet();
+    }
+
+    /**
+     * Goes up after every change, once the change is visible: what was read after seeing a version is at least
+     * that new.
+     */
+    public long version() {
+        return version.get();
     }
 
     public void remove(AttachmentKey key) {
@@ -100,6 +111,7 @@ public final class AttachmentJournal {
                 throw new UncheckedIOException("cannot remove journaled attachment " + key + ": " + e.getMessage(), e);
             }
             entries.remove(key);
+            version.incrementAndGet();
         }
     }
 

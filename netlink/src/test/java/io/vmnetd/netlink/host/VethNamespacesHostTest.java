@@ -74,6 +74,24 @@ class VethNamespacesHostTest {
     }
 
     @Test
+    void vethMadeUpInsideAnotherNamespaceHasItsPeerHereDownAndGetsCarrierWhenThePeerComesUp() {
+        a.rtnl().links().create(LinkSpec.veth("eth0", "host0").namespace(b.open())
+                .mac(MacAddress.parse("02:00:0a:00:00:03")).mtu(1400).up());
+
+        assertThat(a.linkNames()).containsExactlyInAnyOrder("lo", "host0");
+        assertThat(b.linkNames()).containsExactlyInAnyOrder("lo", "eth0");
+        assertThat(flags(a.link("host0"))).doesNotContain("UP");
+        assertThat(a.link("host0").get("mtu").asInt()).isEqualTo(1400);
+        JsonNode pod = b.link("eth0");
+        assertThat(flags(pod)).contains("UP").doesNotContain("LOWER_UP");
+        assertThat(pod.get("address").asText()).isEqualTo("02:00:0a:00:00:03");
+        assertThat(pod.get("mtu").asInt()).isEqualTo(1400);
+
+        a.rtnl().links().setUp("host0");
+        assertThat(flags(b.link("eth0"))).contains("LOWER_UP");
+    }
+
+    @Test
     void vethCreatedUpWithATxQueueLengthHasThemOnItsOwnEndOnly() {
         a.rtnl().links().create(LinkSpec.veth("v0", "v1").txQueueLength(321).up());
 
