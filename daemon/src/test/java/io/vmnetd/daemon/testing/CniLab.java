@@ -9,15 +9,19 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A node for CNI lab tests: a {@link LabTopology} (NICs whose far ends are ports of the switch namespace's
  * bridge), one vmnetd (in-process unless asked otherwise) and the pods (network namespaces) a test makes. Every
  * ADD made through {@link #add} is remembered so that {@link #cleanPods()} can DEL what the daemon still has
  * before the pod's namespace goes; tests call {@link #cleanPods()} after each test and {@link #close()} after
- * the class.
+ * the class. Registered as a JUnit extension ({@code @RegisterExtension static final CniLab lab = CniLab.of(...)}) it
+ * starts before the class's tests and closes after them.
  */
-public final class CniLab implements AutoCloseable {
+public final class CniLab implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
     /** Cluster network "data" (MTU 9000, uplink eth1) and three VM networks on it. */
     public static final String DATA_NETWORKS = """
             clusterNetworks:
@@ -33,25 +37,39 @@ public final class CniLab implements AutoCloseable {
     /** The prefix of vmnet's host-side veth names ("vmn" + 12 hex digits). */
     public static final String HOST_VETH_PREFIX = "vmn";
 
-    private final LabTopology topology;
-    private final DaemonUnderTest daemon;
+    private final String networksYaml;
+    private final boolean asProcess;
+    private final String[] nics;
+    private LabTopology topology;
+    private DaemonUnderTest daemon;
     private final List<TestNetns> pods = new ArrayList<>();
     private final List<CniCall> adds = new ArrayList<>();
 
-    private CniLab(LabTopology topology, DaemonUnderTest daemon) {
-        this.topology = topology;
-        this.daemon = daemon;
+    private CniLab(String networksYaml, boolean asProcess, String... nics) {
+        this.networksYaml = networksYaml;
+        this.asProcess = asProcess;
+        this.nics = nics.clone();
     }
 
-    /** NICs, then a daemon started in the test JVM with {@code networksYaml}, ready. */
+    /** Not started yet: NICs, then a daemon in the test JVM with {@code networksYaml}, once {@link #beforeAll}. */
+    public static CniLab of(String networksYaml, String... nics) {
+        return new CniLab(networksYaml, false, nics);
+    }
+
+    /** Like {@link #of(String, String...)}, the daemon a separate process (for kill -9) when asked. */
+    public static CniLab of(String networksYaml, boolean asProcess, String... nics) {
+        return new CniLab(networksYaml, asProcess, nics);
+    }
+
+    /** Started at once, the daemon ready. */
     public static CniLab start(String networksYaml, String... nics) {
-        return start(networksYaml, false, nics);
+        CniLab lab = of(networksYaml, nics);
+        lab.begin();
+        return lab;
     }
 
-    /** Like {@link #start(String, String...)}, the daemon a separate process (for kill -9) when asked. */
-    public static CniLab start(String networksYaml, boolean asProcess, String... nics) {
-        LabTopology topology = LabTopology.withNics(nics);
-        DaemonUnderTest daemon = null;
+    private void begin() {
+        topology = LabTopology.withNics(nics);
         try {
             daemon = DaemonUnderTest.create(networksYaml);
             if (asProcess) {
@@ -59,7 +77,6 @@ public final class CniLab implements AutoCloseable {
             } else {
                 daemon.startInProcess();
             }
-            return new CniLab(topology, daemon);
         } catch (RuntimeException | Error e) {
             if (daemon != null) {
                 daemon.close();
@@ -67,6 +84,28 @@ public final class CniLab implements AutoCloseable {
             topology.close();
             throw e;
         }
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        begin();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (topology != null) {
+            close();
+        }
+    }
+
+    /** interfaces[1] of an ADD result: the host end's name. */
+    public static String hostVeth(JsonNode addResult) {
+        return addResult.path("interfaces").path(1).path("name").asText();
+    }
+
+    /** interfaces[2] of an ADD result: the pod end's MAC. */
+    public static String podMac(JsonNode addResult) {
+        return addResult.path("interfaces").path(2).path("mac").asText();
     }
 
     public DaemonUnderTest daemon() {
@@ -221,6 +260,7 @@ public final class CniLab implements AutoCloseable {
             }
         } finally {
             topology.close();
+            topology = null;
         }
     }
 }

@@ -14,10 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.function.UnaryOperator;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every bad ADD gets its CNI error code and changes nothing: the node's {@code ip -j -d link} and
@@ -29,22 +29,16 @@ import org.junit.jupiter.api.TestInstance;
 class CniBadInputLabTest {
     private static final String GOOD = conf("vlan100", staticIp("10.100.0.2/24"));
 
-    private CniLab lab;
+    @RegisterExtension
+    static final CniLab lab = CniLab.of(CniLab.DATA_NETWORKS, "eth1");
+
     private TestNetns pod;
     private String nodeBefore;
     private String podBefore;
 
     @BeforeAll
     void start() {
-        lab = CniLab.start(CniLab.DATA_NETWORKS, "eth1");
         pod = lab.pod();
-    }
-
-    @AfterAll
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     @Test

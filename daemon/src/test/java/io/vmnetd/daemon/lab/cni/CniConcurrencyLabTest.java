@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many shims at once, as a node starting or draining many pods makes them. */
 @LabTest
@@ -32,12 +33,13 @@ import org.junit.jupiter.api.TestInstance;
 class CniConcurrencyLabTest {
     private static final int PODS = 50;
 
-    private CniLab lab;
+    @RegisterExtension
+    static final CniLab lab = CniLab.of(CniLab.DATA_NETWORKS, "eth1");
+
     private ExecutorService pool;
 
     @BeforeAll
     void start() {
-        lab = CniLab.start(CniLab.DATA_NETWORKS, "eth1");
         pool = Executors.newFixedThreadPool(PODS);
     }
 
@@ -52,9 +54,6 @@ class CniConcurrencyLabTest {
         if (pool != null) {
             pool.shutdownNow();
         }
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     @Test
@@ -67,8 +66,8 @@ class CniConcurrencyLabTest {
         Set<String> hostVeths = new HashSet<>();
         Set<String> macs = new HashSet<>();
         for (CniCall.Result r : adds) {
-            hostVeths.add(r.orFail().path("interfaces").path(1).path("name").asText());
-            macs.add(r.json().path("interfaces").path(2).path("mac").asText());
+            hostVeths.add(CniLab.hostVeth(r.orFail()));
+            macs.add(CniLab.podMac(r.json()));
         }
         assertThat(hostVeths).hasSize(PODS);
         assertThat(macs).hasSize(PODS);
@@ -123,7 +122,7 @@ class CniConcurrencyLabTest {
             CniCall.Result del = futures.get(2 * i + 1).get();
             assertThat(add.exitCode()).as("ADD race-" + i + ": " + add).isZero();
             assertThat(del.exitCode()).as("DEL race-" + i + ": " + del).isZero();
-            String veth = add.json().path("interfaces").path(1).path("name").asText();
+            String veth = CniLab.hostVeth(add.json());
             boolean inPod = KernelState.in(pods.get(i).name()).exists("eth0");
             boolean onNode = KernelState.host().exists(veth);
             assertThat(onNode).as("race-%d: host veth present iff eth0 present in the pod", i).isEqualTo(inPod);

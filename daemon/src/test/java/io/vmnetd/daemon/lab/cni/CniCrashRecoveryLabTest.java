@@ -13,28 +13,16 @@ import io.vmnetd.netlink.testing.TestNetns;
 import io.vmnetd.netlink.testing.VlanMembership;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The daemon, as a process, is killed with SIGKILL between a pod's ADD and its DEL, then started again. */
 @LabTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CniCrashRecoveryLabTest {
-    private CniLab lab;
-
-    @BeforeAll
-    void start() {
-        lab = CniLab.start(CniLab.DATA_NETWORKS, true, "eth1");
-    }
-
-    @AfterAll
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    static final CniLab lab = CniLab.of(CniLab.DATA_NETWORKS, true, "eth1");
 
     @Test
     void afterKill9AndARestartTheAttachmentIsStillThereAndItsDelRemovesEverything() throws Exception {
@@ -42,7 +30,7 @@ class CniCrashRecoveryLabTest {
         String conf = conf("vlan100", hostLocal("10.100.0.0/24", leases));
         TestNetns pod = lab.pod();
         JsonNode added = lab.add("crash-1", pod, conf).orFail();
-        String hostVeth = added.path("interfaces").path(1).path("name").asText();
+        String hostVeth = CniLab.hostVeth(added);
         String address = added.path("ips").path(0).path("address").asText();
         Path lease = leases.resolve("vlan100").resolve(address.substring(0, address.indexOf('/')));
         assertThat(lease).exists();

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Traffic through pods attached by the vmnet shim: a switch namespace on the far side of uplink eth1 trunks every
@@ -29,13 +30,14 @@ import org.junit.jupiter.api.TestInstance;
 @LabTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CniDatapathLabTest {
-    private CniLab lab;
+    @RegisterExtension
+    static final CniLab lab = CniLab.of(CniLab.DATA_NETWORKS, "eth1");
+
     private SwitchHost nativeHost;
     private SwitchHost host100;
 
     @BeforeAll
     void start() {
-        lab = CniLab.start(CniLab.DATA_NETWORKS, "eth1");
         SwitchHost.trunkAll(lab.topology(), "eth1");
         nativeHost = SwitchHost.attach(lab.topology(), "h-native", 1, "10.1.0.1/24");
         host100 = SwitchHost.attach(lab.topology(), "h-vlan100", 100, "10.100.0.1/24");
@@ -48,17 +50,11 @@ class CniDatapathLabTest {
 
     @AfterAll
     void stop() {
-        try {
-            if (nativeHost != null) {
-                nativeHost.close();
-            }
-            if (host100 != null) {
-                host100.close();
-            }
-        } finally {
-            if (lab != null) {
-                lab.close();
-            }
+        if (nativeHost != null) {
+            nativeHost.close();
+        }
+        if (host100 != null) {
+            host100.close();
         }
     }
 
@@ -67,11 +63,9 @@ class CniDatapathLabTest {
         TestNetns a = lab.pod();
         TestNetns b = lab.pod();
         TestNetns c = lab.pod();
-        String hostA = lab.add("dp-a", a, conf("vlan100", staticIp("10.100.0.2/24"))).orFail()
-                .path("interfaces").path(1).path("name").asText();
+        String hostA = CniLab.hostVeth(lab.add("dp-a", a, conf("vlan100", staticIp("10.100.0.2/24"))).orFail());
         lab.add("dp-b", b, conf("vlan100", staticIp("10.100.0.3/24"))).orFail();
-        String hostC = lab.add("dp-c", c, conf("vlan200", staticIp("10.100.0.4/24"))).orFail()
-                .path("interfaces").path(1).path("name").asText();
+        String hostC = CniLab.hostVeth(lab.add("dp-c", c, conf("vlan200", staticIp("10.100.0.4/24"))).orFail());
 
         assertThat(ping(a, "10.100.0.3", 3)).as("pod a -> pod b on VLAN 100").isTrue();
         assertThat(ping(b, "10.100.0.2", 3)).as("pod b -> pod a on VLAN 100").isTrue();
@@ -94,8 +88,7 @@ class CniDatapathLabTest {
     void aPodOnTheUntaggedNetworkReachesTheHostOnTheSwitchsNativeVlan() {
         TestNetns n = lab.pod();
         TestNetns v = lab.pod();
-        String hostN = lab.add("dp-native", n, conf("native", staticIp("10.1.0.2/24"))).orFail()
-                .path("interfaces").path(1).path("name").asText();
+        String hostN = CniLab.hostVeth(lab.add("dp-native", n, conf("native", staticIp("10.1.0.2/24"))).orFail());
         lab.add("dp-v100", v, conf("vlan100", staticIp("10.1.0.3/24"))).orFail();
 
         assertThat(ping(n, nativeHost.address(), 3)).as("untagged pod -> native-VLAN host").isTrue();
@@ -107,10 +100,8 @@ class CniDatapathLabTest {
     void onTheSwitchPortVlan100FramesAreTaggedAndUntaggedNetworkFramesAreNot() throws Exception {
         TestNetns v = lab.pod();
         TestNetns n = lab.pod();
-        String macV = lab.add("dp-tag-v", v, conf("vlan100", staticIp("10.100.0.5/24"))).orFail()
-                .path("interfaces").path(2).path("mac").asText().toLowerCase(Locale.ROOT);
-        String macN = lab.add("dp-tag-n", n, conf("native", staticIp("10.1.0.5/24"))).orFail()
-                .path("interfaces").path(2).path("mac").asText().toLowerCase(Locale.ROOT);
+        String macV = CniLab.podMac(lab.add("dp-tag-v", v, conf("vlan100", staticIp("10.100.0.5/24"))).orFail()).toLowerCase(Locale.ROOT);
+        String macN = CniLab.podMac(lab.add("dp-tag-n", n, conf("native", staticIp("10.1.0.5/24"))).orFail()).toLowerCase(Locale.ROOT);
 
         List<String> frames;
         try (Tcpdump dump = Tcpdump.start(lab.topology().switchNs().name(), LabTopology.switchPortOf("eth1"))) {

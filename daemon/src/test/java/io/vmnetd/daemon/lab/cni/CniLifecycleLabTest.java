@@ -15,11 +15,11 @@ import io.vmnetd.netlink.testing.TestNetns;
 import io.vmnetd.netlink.testing.VlanMembership;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * ADD, DEL and CHECK repeated, out of order or after the pod changed behind the plugin's back, as runtimes do
@@ -28,13 +28,14 @@ import org.junit.jupiter.api.TestInstance;
 @LabTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CniLifecycleLabTest {
-    private CniLab lab;
+    @RegisterExtension
+    static final CniLab lab = CniLab.of(CniLab.DATA_NETWORKS, "eth1");
+
     private Path leases;
     private String conf;
 
     @BeforeAll
     void start() {
-        lab = CniLab.start(CniLab.DATA_NETWORKS, "eth1");
         leases = lab.daemon().dir().resolve("ipam");
         conf = conf("vlan100", hostLocal("10.100.0.0/24", leases));
     }
@@ -46,13 +47,6 @@ class CniLifecycleLabTest {
         assertThat(leaseFiles()).as("host-local leases after each test").isZero();
     }
 
-    @AfterAll
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
-
     @Test
     void addTwiceAnswersTheSameResultAndMakesOneVeth() {
         TestNetns pod = lab.pod();
@@ -61,12 +55,12 @@ class CniLifecycleLabTest {
 
         assertThat(second).isEqualTo(first);
         // The result's MACs are the kernel's as they are now (the bridge's may change when a port joins).
-        String hostVeth = first.path("interfaces").path(1).path("name").asText();
+        String hostVeth = CniLab.hostVeth(first);
         assertThat(first.path("interfaces").path(0).path("mac").asText())
                 .isEqualTo(KernelState.host().link(CniLab.BRIDGE).orElseThrow().path("address").asText());
         assertThat(first.path("interfaces").path(1).path("mac").asText())
                 .isEqualTo(KernelState.host().link(hostVeth).orElseThrow().path("address").asText());
-        assertThat(first.path("interfaces").path(2).path("mac").asText())
+        assertThat(CniLab.podMac(first))
                 .isEqualTo(KernelState.in(pod.name()).link("eth0").orElseThrow().path("address").asText());
         assertThat(CniLab.hostVeths()).containsExactly(hostVeth);
         assertThat(KernelState.in(pod.name()).linkNames()).containsExactlyInAnyOrder("lo", "eth0");
@@ -77,7 +71,7 @@ class CniLifecycleLabTest {
     @Test
     void delTwiceSucceedsBothTimesAndTheFirstRemovesEverything() {
         TestNetns pod = lab.pod();
-        String hostVeth = lab.add("life-del2", pod, conf).orFail().path("interfaces").path(1).path("name").asText();
+        String hostVeth = CniLab.hostVeth(lab.add("life-del2", pod, conf).orFail());
         assertThat(leaseFiles()).isEqualTo(1);
 
         CniCall.Result first = lab.del("life-del2", pod, conf);
@@ -96,7 +90,7 @@ class CniLifecycleLabTest {
     @Test
     void delAfterThePodsNetnsIsGoneSucceedsAndReleasesTheLease() {
         TestNetns pod = lab.pod();
-        String hostVeth = lab.add("life-gone", pod, conf).orFail().path("interfaces").path(1).path("name").asText();
+        String hostVeth = CniLab.hostVeth(lab.add("life-gone", pod, conf).orFail());
         Shell.check("ip", "netns", "del", pod.name());
         assertThat(eventually(5_000, () -> !KernelState.host().exists(hostVeth))).as("veth gone with the netns").isTrue();
 
@@ -110,7 +104,7 @@ class CniLifecycleLabTest {
     void checkPassesOnAFreshAttachmentAndReportsAWrongMacAndAMissingAddressMadeByHand() {
         TestNetns pod = lab.pod();
         JsonNode added = lab.add("life-check", pod, conf).orFail();
-        String mac = added.path("interfaces").path(2).path("mac").asText();
+        String mac = CniLab.podMac(added);
         String address = added.path("ips").path(0).path("address").asText();
         CniCall check = CniCall.check(lab.socket(), "life-check", pod.path().toString(), "eth0", withPrev(conf, added));
 
@@ -133,7 +127,7 @@ class CniLifecycleLabTest {
     void checkAfterAVidWasRemovedByHandNamesTheVidUnlessTheDaemonPutItBackFirst() {
         TestNetns pod = lab.pod();
         JsonNode added = lab.add("life-vid", pod, conf).orFail();
-        String hostVeth = added.path("interfaces").path(1).path("name").asText();
+        String hostVeth = CniLab.hostVeth(added);
         Shell.check("bridge", "vlan", "del", "dev", hostVeth, "vid", "100");
 
         CniCall.Result check = CniCall.check(lab.socket(), "life-vid", pod.path().toString(), "eth0",
@@ -156,7 +150,7 @@ class CniLifecycleLabTest {
         TestNetns keep = lab.pod();
         TestNetns drop1 = lab.pod();
         TestNetns drop2 = lab.pod();
-        String kept = lab.add("gc-keep", keep, conf).orFail().path("interfaces").path(1).path("name").asText();
+        String kept = CniLab.hostVeth(lab.add("gc-keep", keep, conf).orFail());
         lab.add("gc-drop1", drop1, conf).orFail();
         lab.add("gc-drop2", drop2, conf).orFail();
         assertThat(CniLab.hostVeths()).hasSize(3);

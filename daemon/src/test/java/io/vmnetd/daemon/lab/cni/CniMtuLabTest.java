@@ -9,37 +9,24 @@ import io.vmnetd.daemon.testing.KernelState;
 import io.vmnetd.daemon.testing.UnixHttp;
 import io.vmnetd.netlink.testing.LabTest;
 import io.vmnetd.netlink.testing.TestNetns;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** A pod's interface has its cluster network's MTU, and keeps having it when the config changes that MTU. */
 @LabTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class CniMtuLabTest {
-    private CniLab lab;
-
-    @BeforeAll
-    void start() {
-        lab = CniLab.start(CniLab.DATA_NETWORKS, "eth1");
-    }
-
-    @AfterAll
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    static final CniLab lab = CniLab.of(CniLab.DATA_NETWORKS, "eth1");
 
     @Test
     void thePodInterfaceHasTheClusterNetworksMtuAndFollowsAnMtuChangePostedToTheConfig() {
         TestNetns a = lab.pod();
         TestNetns b = lab.pod();
-        String hostA = lab.add("mtu-a", a, conf("vlan100", "{}")).orFail().path("interfaces").path(1).path("name").asText();
+        String hostA = CniLab.hostVeth(lab.add("mtu-a", a, conf("vlan100", "{}")).orFail());
         // A netconf may state the MTU, as Harvester's do, when it is the cluster network's.
-        String hostB = lab.add("mtu-b", b, conf("1.0.0", "native", "{}", "\"mtu\": 9000")).orFail()
-                .path("interfaces").path(1).path("name").asText();
+        String hostB = CniLab.hostVeth(lab.add("mtu-b", b, conf("1.0.0", "native", "{}", "\"mtu\": 9000")).orFail());
 
         assertThat(KernelState.in(a.name()).mtu("eth0")).isEqualTo(9000);
         assertThat(KernelState.in(b.name()).mtu("eth0")).isEqualTo(9000);

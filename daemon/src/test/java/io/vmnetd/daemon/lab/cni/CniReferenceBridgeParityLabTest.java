@@ -10,11 +10,10 @@ import io.vmnetd.netlink.testing.LabTest;
 import io.vmnetd.netlink.testing.TestNetns;
 import io.vmnetd.netlink.testing.VlanMembership;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The CNI reference bridge plugin (Debian's containernetworking-plugins, /usr/lib/cni/bridge) and vmnet given
@@ -28,23 +27,12 @@ class CniReferenceBridgeParityLabTest {
     private static final String HARVESTER = "{\"cniVersion\":\"0.3.1\",\"name\":\"vlan100\",\"type\":\"bridge\","
             + "\"bridge\":\"data-br\",\"vlan\":100,\"promiscMode\":true,\"ipam\":{}}";
 
-    private CniLab lab;
-
-    @BeforeAll
-    void start() {
-        lab = CniLab.start(CniLab.DATA_NETWORKS, "eth1");
-    }
+    @RegisterExtension
+    static final CniLab lab = CniLab.of(CniLab.DATA_NETWORKS, "eth1");
 
     @AfterEach
     void cleanPods() {
         lab.cleanPods();
-    }
-
-    @AfterAll
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
     }
 
     @Test
@@ -55,13 +43,13 @@ class CniReferenceBridgeParityLabTest {
                 .replace("\"ipam\":{}", "\"preserveDefaultVlan\":true,\"ipam\":{}");
 
         JsonNode vmnet = lab.add("parity-vmnet", vmnetPod, vmnetConf).orFail();
-        String vmnetVeth = vmnet.path("interfaces").path(1).path("name").asText();
+        String vmnetVeth = CniLab.hostVeth(vmnet);
         assertThat(KernelState.host().flags(CniLab.BRIDGE)).as("promiscMode").contains("PROMISC");
 
         CniCall refAdd = CniCall.add(lab.socket(), "parity-ref", refPod.path().toString(), "eth0", HARVESTER)
                 .plugin(REFERENCE_BRIDGE);
         JsonNode ref = refAdd.run().orFail();
-        String refVeth = ref.path("interfaces").path(1).path("name").asText();
+        String refVeth = CniLab.hostVeth(ref);
         try {
             VlanMembership refVlans = KernelState.host().bridgeVlans(refVeth);
             VlanMembership vmnetVlans = KernelState.host().bridgeVlans(vmnetVeth);
@@ -85,7 +73,7 @@ class CniReferenceBridgeParityLabTest {
     void withoutPreserveDefaultVlanVmnetMakesAPureAccessPort() {
         TestNetns pod = lab.pod();
         String conf = HARVESTER.replace("\"type\":\"bridge\"", "\"type\":\"vmnet\"");
-        String veth = lab.add("parity-access", pod, conf).orFail().path("interfaces").path(1).path("name").asText();
+        String veth = CniLab.hostVeth(lab.add("parity-access", pod, conf).orFail());
         assertThat(KernelState.host().bridgeVlans(veth)).isEqualTo(VlanMembership.of("100", "100", 100));
     }
 }

@@ -7,10 +7,9 @@ import io.vmnetd.daemon.testing.CniCall;
 import io.vmnetd.daemon.testing.CniLab;
 import io.vmnetd.netlink.testing.LabTest;
 import io.vmnetd.netlink.testing.TestNetns;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * STATUS (CNI 1.1.0) answers whether an ADD on a network can succeed now: success for a healthy network, error 50
@@ -28,19 +27,8 @@ class CniStatusLabTest {
               - {name: on-mgmt, clusterNetwork: mgmt, type: UntaggedNetwork}
             """);
 
-    private CniLab lab;
-
-    @BeforeAll
-    void start() {
-        lab = CniLab.start(NETWORKS, "eth1");
-    }
-
-    @AfterAll
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    static final CniLab lab = CniLab.of(NETWORKS, "eth1");
 
     @Test
     void statusSucceedsForAReadyNetworkByNameOrByBridge() {

@@ -12,10 +12,9 @@ import io.vmnetd.netlink.testing.LabTest;
 import io.vmnetd.netlink.testing.TestNetns;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Results and errors come in the cniVersion the runtime asked for, for every version vmnet supports. */
 @LabTest
@@ -23,19 +22,8 @@ import org.junit.jupiter.api.TestInstance;
 class CniVersionsLabTest {
     private static final List<String> VERSIONS = List.of("0.3.0", "0.3.1", "0.4.0", "1.0.0", "1.1.0");
 
-    private CniLab lab;
-
-    @BeforeAll
-    void start() {
-        lab = CniLab.start(CniLab.DATA_NETWORKS, "eth1");
-    }
-
-    @AfterAll
-    void stop() {
-        if (lab != null) {
-            lab.close();
-        }
-    }
+    @RegisterExtension
+    static final CniLab lab = CniLab.of(CniLab.DATA_NETWORKS, "eth1");
 
     @Test
     void everyVersionGetsItsOwnResultWithAndWithoutIpam() {
@@ -53,7 +41,7 @@ class CniVersionsLabTest {
             assertThat(r.path("interfaces").path(0).path("name").asText()).isEqualTo(CniLab.BRIDGE);
             assertThat(r.path("interfaces").path(2).path("name").asText()).isEqualTo("eth0");
             assertThat(r.path("interfaces").path(2).path("sandbox").asText()).isEqualTo(pod.path().toString());
-            macs.add(r.path("interfaces").path(2).path("mac").asText());
+            macs.add(CniLab.podMac(r));
             JsonNode ip = r.path("ips").path(0);
             assertThat(r.path("ips")).as(v + " ips: " + r).hasSize(1);
             assertThat(ip.path("address").asText()).isEqualTo("10.100.0." + (10 + i) + "/24");
