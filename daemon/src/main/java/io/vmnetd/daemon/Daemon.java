@@ -82,7 +82,7 @@ public final class Daemon implements AutoCloseable {
             }
         };
         Reconciler reconciler = new Reconciler(host, stepContext(), registry, config,
-                () -> livePorts(journal), journal::version, observer);
+                () -> livePorts(journal), journal::readyVersion, observer);
         CniService cni = new CniService(reconciler, host, journal, metrics, () -> service.isReady());
         service = new DaemonService(reconciler, host, journal, metrics, configFile, drift, cni::handle);
         metrics.gauge("vmnetd_ports", "VM ports attached by CNI", () -> journal.all().size());

@@ -2,7 +2,6 @@ package io.vmnetd.daemon.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vmnetd.daemon.reconcile.Reason;
 import io.vmnetd.daemon.state.Attachment;
 import io.vmnetd.daemon.state.AttachmentKey;
 import io.vmnetd.netlink.InvalidArgumentException;
@@ -10,7 +9,6 @@ import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.MacAddress;
 import io.vmnetd.netlink.NetNs;
 import io.vmnetd.netlink.RtNetlink;
-import io.vmnetd.netlink.VidSet;
 import io.vmnetd.netlink.nl.NetlinkException;
 import io.vmnetd.netlink.sys.Errno;
 import java.nio.file.Path;
@@ -95,20 +93,14 @@ final class CniAdd {
                 throw CniService.kernelError("setting up " + att.ifName() + " in " + att.netns(), e);
             }
         }
-        // Each ADD reads the uplink's VIDs before it counts as live itself, so the first user of a VID always
-        // sees it missing and has the uplink carry it before answering.
-        VidSet before = cni.uplinkVids(net.clusterNetwork());
-        att = att.withState(Attachment.State.READY);
-        cni.journal.put(att);
-        if (!cni.uplinkVids(net.clusterNetwork()).equals(before)) {
-            cni.reconciler.reconcile(net.clusterNetwork(), Reason.CNI);
-        }
+        Attachment ready = att.withState(Attachment.State.READY);
+        cni.changeJournal(net.clusterNetwork(), net.vlans().vids(), () -> cni.journal.put(ready));
         Optional<Link> hostEnd = PortWiring.awaitForwarding(host, att.hostIfName());
         // Read again: a bridge without an address of its own takes the lowest of its ports', so attaching this
         // port may have changed it.
         Link bridge = host.links().find(net.bridge()).orElseThrow(() -> new CniError(CniError.TRY_AGAIN_LATER,
                 net.bridge() + " disappeared during ADD"));
-        return result(att, bridge, hostEnd, ipam);
+        return result(ready, bridge, hostEnd, ipam);
     }
 
     /**

@@ -137,14 +137,33 @@ public final class CniService {
             IpamPlugin ipam = IpamPlugin.locate(ipamConf.ipamType().get(), path, config().ipamDirs());
             ipam.call("DEL", env(key, netns, args), ipamConf.raw(), ipam.negotiate(ipamConf.cniVersion()));
         }
-        // The uplink keeps a VID while any port uses it: only a DEL that drops the last user changes it.
-        VidSet before = cn.map(this::uplinkVids).orElse(VidSet.empty());
-        journal.remove(key);
-        cn.filter(n -> !uplinkVids(n).equals(before)).ifPresent(n -> reconciler.reconcile(n, Reason.CNI));
+        if (att.isPresent()) {
+            changeJournal(att.get().clusterNetwork(), att.get().vlans().vids(), () -> journal.remove(key));
+        } else {
+            journal.remove(key);
+        }
     }
 
-    /** The VIDs the desired state puts on a cluster network's uplink, with the journal as it is now. */
-    VidSet uplinkVids(String network) {
+    /**
+     * Makes {@code change} to the journal, and reconciles {@code network} at once when that changed what its uplink
+     * carries: the first port of a VID needs it carried before ADD answers, and the last one's DEL gives it back.
+     * Only a port with VIDs no configured VM network puts on the uplink can change it; for any other the desired
+     * state is not even looked at.
+     */
+    void changeJournal(String network, VidSet portVids, Runnable change) {
+        Optional<VidSet> configured = reconciler.configuredUplinkVids(network);
+        if (configured.isPresent() && portVids.minus(configured.get()).minus(VidSet.of(1)).isEmpty()) {
+            change.run();
+            return;
+        }
+        VidSet before = uplinkVids(network);
+        change.run();
+        if (!uplinkVids(network).equals(before)) {
+            reconciler.reconcile(network, Reason.CNI);
+        }
+    }
+
+    private VidSet uplinkVids(String network) {
         return reconciler.desired().network(network).map(DesiredNetwork::uplinkVids).orElse(VidSet.empty());
     }
 

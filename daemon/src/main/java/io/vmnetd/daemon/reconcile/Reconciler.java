@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,6 +42,7 @@ public final class Reconciler {
     private final Supplier<List<NetworkPort>> livePorts;
     private final LongSupplier livePortsVersion;
     private volatile DesiredSnapshot desiredSnapshot;
+    private volatile ConfiguredVids configuredVids;
     private final ReconcileObserver observer;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private volatile Config config;
@@ -92,6 +94,22 @@ public final class Reconciler {
 
     private record DesiredSnapshot(Config config, long portsVersion, DesiredState state) {}
 
+    /**
+     * The VIDs a cluster network's uplink carries for the configured VM networks alone, whatever ports there are;
+     * empty when the config alone does not make the network (mgmt without VM networks).
+     */
+    public Optional<VidSet> configuredUplinkVids(String network) {
+        Config c = config;
+        ConfiguredVids v = configuredVids;
+        if (v == null || v.config() != c) {
+            v = new ConfiguredVids(c, DesiredState.of(c, List.of()));
+            configuredVids = v;
+        }
+        return v.state().network(network).map(DesiredNetwork::uplinkVids);
+    }
+
+    private record ConfiguredVids(Config config, DesiredState state) {}
+
     /** The lock that serialises everything done to one cluster network's bridge. */
     public ReentrantLock lockFor(String network) {
         return locks.computeIfAbsent(network, n -> new ReentrantLock());
@@ -122,25 +140,27 @@ public final class Reconciler {
      * the node.
      */
     public ReconcileRun reconcilePorts(String network, Set<String> hostIfNames, Reason reason) {
+        DesiredNetwork n = desired().network(network).map(d -> d.withPortsNamed(hostIfNames)).orElse(null);
+        if (n == null || n.ports().isEmpty()) {
+            // The ports left the journal since (a DEL's own events): nothing to look at, nothing to count.
+            return new ReconcileRun(Instant.now(), reason, 0, List.of(), List.of(), List.of());
+        }
         long start = System.nanoTime();
         List<String> applied = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        DesiredNetwork n = desired().network(network).map(d -> d.withPortsNamed(hostIfNames)).orElse(null);
-        if (n != null && !n.ports().isEmpty()) {
-            ReentrantLock lock = lockFor(network);
-            lock.lock();
-            try {
-                Plan plan = Planner.planPorts(n, portsView(n));
-                problems.addAll(plan.describe().subList(plan.steps().size(), plan.describe().size()));
-                for (Step step : plan.steps()) {
-                    apply(n, step, reason, applied);
-                }
-            } catch (NetlinkException | IllegalArgumentException e) {
-                fail(n.name(), e, errors);
-            } finally {
-                lock.unlock();
+        ReentrantLock lock = lockFor(network);
+        lock.lock();
+        try {
+            Plan plan = Planner.planPorts(n, portsView(n));
+            problems.addAll(plan.describe().subList(plan.steps().size(), plan.describe().size()));
+            for (Step step : plan.steps()) {
+                apply(n, step, reason, applied);
             }
+        } catch (NetlinkException | IllegalArgumentException e) {
+            fail(n.name(), e, errors);
+        } finally {
+            lock.unlock();
         }
         return finish(start, reason, applied, problems, errors);
     }

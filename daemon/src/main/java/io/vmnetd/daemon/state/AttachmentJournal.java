@@ -38,7 +38,7 @@ public final class AttachmentJournal {
     private final Path dir;
     private final Map<AttachmentKey, Attachment> entries = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[64];
-    private final AtomicLong version = new AtomicLong();
+    private final AtomicLong readyVersion = new AtomicLong();
 
     private AttachmentJournal(Path dir) {
         this.dir = dir;
@@ -91,16 +91,22 @@ public final class AttachmentJournal {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot journal attachment " + a.key() + ": " + e.getMessage(), e);
         }
-        entries.put(a.key(), a);
-        version.incrementAndGet();
+        Attachment old = entries.put(a.key(), a);
+        if (isReady(old) || isReady(a)) {
+            readyVersion.incrementAndGet();
+        }
     }
 
     /**
-     * Goes up after every change, once the change is visible: what was read after seeing a version is at least
-     * that new.
+     * Goes up after every change to the READY attachments (the live ports), once the change is visible: what was
+     * read after seeing a version is at least that new. Attachments still being added do not move it.
      */
-    public long version() {
-        return version.get();
+    public long readyVersion() {
+        return readyVersion.get();
+    }
+
+    private static boolean isReady(Attachment a) {
+        return a != null && a.state() == Attachment.State.READY;
     }
 
     public void remove(AttachmentKey key) {
@@ -110,8 +116,9 @@ public final class AttachmentJournal {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot remove journaled attachment " + key + ": " + e.getMessage(), e);
             }
-            entries.remove(key);
-            version.incrementAndGet();
+            if (isReady(entries.remove(key))) {
+                readyVersion.incrementAndGet();
+            }
         }
     }
 

@@ -77,6 +77,30 @@ class AttachmentJournalTest {
     }
 
     @Test
+    void theReadyVersionMovesOnlyWhenTheReadyAttachmentsChange() throws IOException {
+        AttachmentJournal journal = AttachmentJournal.open(stateDir);
+        Attachment ready = Attachments.full("3f2a9c", "net1").withState(Attachment.State.READY);
+        Attachment adding = ready.withState(Attachment.State.ADDING);
+        long v0 = journal.readyVersion();
+
+        journal.put(adding);
+        assertThat(journal.readyVersion()).as("an attachment still being added").isEqualTo(v0);
+        journal.put(ready);
+        assertThat(journal.readyVersion()).as("it became live").isGreaterThan(v0);
+        long v1 = journal.readyVersion();
+        journal.put(ready.withMac("02:00:00:00:00:09"));
+        assertThat(journal.readyVersion()).as("a live one changed").isGreaterThan(v1);
+        long v2 = journal.readyVersion();
+        journal.remove(ready.key());
+        assertThat(journal.readyVersion()).as("a live one went").isGreaterThan(v2);
+        long v3 = journal.readyVersion();
+        journal.remove(ready.key());
+        journal.put(adding);
+        journal.remove(adding.key());
+        assertThat(journal.readyVersion()).as("nothing live changed").isEqualTo(v3);
+    }
+
+    @Test
     void storedFormRoundTripsThroughTheRecordConversion() {
         for (Attachment a : List.of(Attachments.full("a", "b"), Attachments.sparse("c", "d"))) {
             assertThat(AttachmentJournal.fromStored(AttachmentJournal.toStored(a))).isEqualTo(a);
