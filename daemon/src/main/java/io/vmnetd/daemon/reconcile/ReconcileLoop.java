@@ -35,6 +35,8 @@ public final class ReconcileLoop implements AutoCloseable {
     private final Map<String, Reason> pending = new HashMap<>();
     /** VM ports to reconcile on their own, by network: what link events on ports ask for. */
     private final Map<String, Set<String>> pendingPorts = new HashMap<>();
+    /** What the planner reads of each link, as the last event showed it. */
+    private final Map<String, LinkShape> lastSeen = new HashMap<>();
     private LinkMonitor monitor;
     private volatile long heartbeatNanos = System.nanoTime();
 
@@ -124,7 +126,7 @@ public final class ReconcileLoop implements AutoCloseable {
             return;
         }
         Optional<String> name = event.name();
-        if (name.isEmpty()) {
+        if (name.isEmpty() || unchangedForThePlanner(event)) {
             return;
         }
         reconciler.desired().ownerOf(name.get()).ifPresent(n -> {
@@ -134,6 +136,22 @@ public final class ReconcileLoop implements AutoCloseable {
                 request(n.name(), Reason.LINK_EVENT);
             }
         });
+    }
+
+    /**
+     * True for an RTM_NEWLINK that leaves everything the planner reads as the last one for that link did. Only the
+     * monitor's thread calls this.
+     */
+    private boolean unchangedForThePlanner(LinkEvent event) {
+        if (event.type() == LinkEvent.Type.LINK_DELETED) {
+            event.link().ifPresent(l -> lastSeen.remove(l.name()));
+            return false;
+        }
+        if (event.type() != LinkEvent.Type.LINK_UPDATED || event.link().isEmpty()) {
+            return false;
+        }
+        LinkShape shape = LinkShape.of(event.link().get());
+        return shape.equals(lastSeen.put(event.link().get().name(), shape));
     }
 
     @Override

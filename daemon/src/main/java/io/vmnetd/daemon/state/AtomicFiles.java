@@ -9,17 +9,30 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 
 /**
- * Crash-safe file replacement: write a temporary file beside the target, fsync it, rename it over the target,
- * fsync the directory. After a crash at any moment the target holds either the old or the new content.
+ * Crash-safe file replacement: write a temporary file beside the target and rename it over the target, so that
+ * after a crash at any moment the target holds either the old or the new content. {@link #write} also syncs file
+ * and directory, for state that must outlive a power loss; {@link #replace} does not, for state that describes
+ * the kernel, which a power loss takes away as well.
  */
 public final class AtomicFiles {
     static final String TEMP_SUFFIX = ".tmp";
 
     private AtomicFiles() {}
 
+    /** Replaces {@code target} atomically and durably (file and directory synced). */
     public static void write(Path target, byte[] content) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
+        rename(writeTemp(dir, target, content, true), target);
+        syncDirectory(dir);
+    }
+
+    /** Replaces {@code target} atomically, without waiting for the disk; the directory must exist. */
+    public static void replace(Path target, byte[] content) throws IOException {
+        rename(writeTemp(target.toAbsolutePath().getParent(), target, content, false), target);
+    }
+
+    private static Path writeTemp(Path dir, Path target, byte[] content, boolean sync) throws IOException {
         Path temp = dir.resolve(target.getFileName() + "." + ProcessHandle.current().pid() + "."
                 + Thread.currentThread().getId() + TEMP_SUFFIX);
         try (FileChannel ch = FileChannel.open(temp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
@@ -28,10 +41,15 @@ public final class AtomicFiles {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
+            if (sync) {
+                ch.force(true);
+            }
         }
+        return temp;
+    }
+
+    private static void rename(Path temp, Path target) throws IOException {
         Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory(dir);
     }
 
     /**
@@ -48,12 +66,6 @@ public final class AtomicFiles {
             return ProcessHandle.of(pid).map(p -> !p.isAlive()).orElse(true);
         } catch (NumberFormatException e) {
             return true;
-        }
-    }
-
-    public static void delete(Path target) throws IOException {
-        if (Files.deleteIfExists(target)) {
-            syncDirectory(target.toAbsolutePath().getParent());
         }
     }
 

@@ -26,8 +26,10 @@ import java.util.logging.Logger;
 
 /**
  * CNI attachments, one file each under {@code stateDir/attachments}, every change written atomically before it
- * is acknowledged. Loading after a crash sees each attachment either before or after its last change, never
- * half-written; leftover temporary files are removed. Thread-safe.
+ * is acknowledged. Loading after a crash of the process sees each attachment either before or after its last
+ * change, never half-written; leftover temporary files are removed. Changes are not synced to disk: an attachment
+ * describes links, which a power loss takes away with whatever the disk had not got yet, and a runtime starting
+ * again DELs (and GCs) its old sandboxes. Thread-safe.
  */
 public final class AttachmentJournal {
     private static final Logger LOG = Logger.getLogger(AttachmentJournal.class.getName());
@@ -87,7 +89,7 @@ public final class AttachmentJournal {
 
     private void write(Attachment a) {
         try {
-            AtomicFiles.write(file(a.key()), JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(toStored(a)));
+            AtomicFiles.replace(file(a.key()), JSON.writeValueAsBytes(toStored(a)));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot journal attachment " + a.key() + ": " + e.getMessage(), e);
         }
@@ -112,7 +114,7 @@ public final class AttachmentJournal {
     public void remove(AttachmentKey key) {
         synchronized (stripe(key)) {
             try {
-                AtomicFiles.delete(file(key));
+                Files.deleteIfExists(file(key));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot remove journaled attachment " + key + ": " + e.getMessage(), e);
             }
