@@ -118,6 +118,14 @@ public final class CniService {
             throws CniError {
         String hostName = att.map(Attachment::hostIfName).orElse(PortWiring.hostVethName(key.containerId(), key.ifName()));
         Optional<String> cn = att.map(Attachment::clusterNetwork);
+        // The port stops being live before its link goes, so that the link's own events find nothing to repair.
+        // Should anything below fail, the runtime repeats the DEL, which needs no journal entry: the host end's
+        // name is derived from the key and the IPAM config comes with the call.
+        if (att.isPresent()) {
+            changeJournal(att.get().clusterNetwork(), att.get().vlans().vids(), () -> journal.remove(key));
+        } else {
+            journal.remove(key);
+        }
         ReentrantLock netLock = cn.map(reconciler::lockFor).orElse(null);
         if (netLock != null) {
             netLock.lock();
@@ -136,11 +144,6 @@ public final class CniService {
                     : cniPath;
             IpamPlugin ipam = IpamPlugin.locate(ipamConf.ipamType().get(), path, config().ipamDirs());
             ipam.call("DEL", env(key, netns, args), ipamConf.raw(), ipam.negotiate(ipamConf.cniVersion()));
-        }
-        if (att.isPresent()) {
-            changeJournal(att.get().clusterNetwork(), att.get().vlans().vids(), () -> journal.remove(key));
-        } else {
-            journal.remove(key);
         }
     }
 
