@@ -188,6 +188,14 @@ public final class Planner {
         planPortsUp();
     }
 
+    /**
+     * True when a VM port's link is as {@link #planPorts} and the rest want it: on {@code bridge}, at the network's
+     * MTU (an adopted bridge's own for mgmt), and up. Its VLANs are not part of the link.
+     */
+    public static boolean portLinkAsPlanned(DesiredNetwork want, Link bridge, Link port) {
+        return port.masterIndex() == bridge.index() && port.mtu() == want.mtu().orElse(bridge.mtu()) && port.isUp();
+    }
+
     private void planPorts(Optional<Link> bridge, boolean bridgeNew, int mtu) {
         for (DesiredPort port : want.ports()) {
             Optional<Link> link = have.link(port.hostIfName());

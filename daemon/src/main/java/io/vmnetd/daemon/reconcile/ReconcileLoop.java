@@ -1,5 +1,7 @@
 package io.vmnetd.daemon.reconcile;
 
+import io.vmnetd.daemon.model.DesiredNetwork;
+import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkEvent;
 import io.vmnetd.netlink.LinkMonitor;
 import java.time.Duration;
@@ -35,8 +37,8 @@ public final class ReconcileLoop implements AutoCloseable {
     private final Map<String, Reason> pending = new HashMap<>();
     /** VM ports to reconcile on their own, by network: what link events on ports ask for. */
     private final Map<String, Set<String>> pendingPorts = new HashMap<>();
-    /** What the planner reads of each link, as the last event showed it. */
-    private final Map<String, LinkShape> lastSeen = new HashMap<>();
+    /** Each link as its last event showed it; only the monitor's thread touches it. */
+    private final Map<String, Link> lastSeen = new HashMap<>();
     private LinkMonitor monitor;
     private volatile long heartbeatNanos = System.nanoTime();
 
@@ -130,12 +132,22 @@ public final class ReconcileLoop implements AutoCloseable {
             return;
         }
         reconciler.desired().ownerOf(name.get()).ifPresent(n -> {
-            if (n.hasPort(name.get())) {
-                requestPort(n.name(), name.get());
-            } else {
+            if (!n.hasPort(name.get())) {
                 request(n.name(), Reason.LINK_EVENT);
+            } else if (!portLinkAsPlanned(n, event)) {
+                requestPort(n.name(), name.get());
             }
         });
+    }
+
+    /**
+     * A VM port's RTM_NEWLINK shows its master, MTU and up state, which is all the planner checks of its link: when
+     * they are right (as after a CNI ADD's own changes) there is nothing to read back. Its VLANs come as port events.
+     */
+    private boolean portLinkAsPlanned(DesiredNetwork network, LinkEvent event) {
+        Link bridge = lastSeen.get(network.bridge());
+        return event.type() == LinkEvent.Type.LINK_UPDATED && event.link().isPresent() && bridge != null
+                && Planner.portLinkAsPlanned(network, bridge, event.link().get());
     }
 
     /**
@@ -150,8 +162,8 @@ public final class ReconcileLoop implements AutoCloseable {
         if (event.type() != LinkEvent.Type.LINK_UPDATED || event.link().isEmpty()) {
             return false;
         }
-        LinkShape shape = LinkShape.of(event.link().get());
-        return shape.equals(lastSeen.put(event.link().get().name(), shape));
+        Link before = lastSeen.put(event.link().get().name(), event.link().get());
+        return before != null && LinkShape.of(before).equals(LinkShape.of(event.link().get()));
     }
 
     @Override

@@ -56,6 +56,26 @@ class PlannerPortsTest {
     }
 
     @Test
+    void aPortLinkIsAsPlannedOnlyOnTheBridgeAtItsMtuAndUp() {
+        assertThat(linkAsPlanned()).isTrue();
+        kernel.link("vm1").down();
+        assertThat(linkAsPlanned()).as("down").isFalse();
+        kernel.link("vm1").up().mtu(1500);
+        assertThat(linkAsPlanned()).as("MTU 1500").isFalse();
+        kernel.link("vm1").mtu(DataNetwork.MTU).noMaster();
+        assertThat(linkAsPlanned()).as("off the bridge").isFalse();
+        kernel.link("vm1").master("data-br");
+        kernel.vlans("vm1", List.of());
+        assertThat(linkAsPlanned()).as("VLANs are not the link's business").isTrue();
+    }
+
+    private boolean linkAsPlanned() {
+        KernelView view = kernel.view();
+        return Planner.portLinkAsPlanned(DataNetwork.desired(), view.link("data-br").orElseThrow(),
+                view.link("vm1").orElseThrow());
+    }
+
+    @Test
     void aMissingPortOrBridgeIsAProblemNotAStep() {
         kernel.without("vm1");
         assertThat(plan("vm1").describe()).containsExactly("data: cannot: VM port vm1 of container aaaa/net1 does not exist");
