@@ -45,7 +45,12 @@ public record DesiredNetwork(
 
     /** True when {@code linkName} is the host end of one of this network's VM ports. */
     public boolean hasPort(String linkName) {
-        return ports.stream().anyMatch(p -> p.hostIfName().equals(linkName));
+        return port(linkName).isPresent();
+    }
+
+    /** The VM port whose host end is {@code hostIfName}. */
+    public java.util.Optional<DesiredPort> port(String hostIfName) {
+        return ports.stream().filter(p -> p.hostIfName().equals(hostIfName)).findFirst();
     }
 
     /** True when {@code linkName} is one of this network's own links or ports. */

@@ -196,6 +196,11 @@ public final class Planner {
         return port.masterIndex() == bridge.index() && port.mtu() == want.mtu().orElse(bridge.mtu()) && port.isUp();
     }
 
+    /** True when a VM port has exactly its VLANs, as {@link #planVlans} wants them. */
+    public static boolean portVlansAsPlanned(DesiredPort port, PortVlans observed) {
+        return port.vlans().diff(observed).isEmpty();
+    }
+
     private void planPorts(Optional<Link> bridge, boolean bridgeNew, int mtu) {
         for (DesiredPort port : want.ports()) {
             Optional<Link> link = have.link(port.hostIfName());

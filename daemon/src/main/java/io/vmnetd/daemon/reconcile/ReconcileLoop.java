@@ -134,20 +134,27 @@ public final class ReconcileLoop implements AutoCloseable {
         reconciler.desired().ownerOf(name.get()).ifPresent(n -> {
             if (!n.hasPort(name.get())) {
                 request(n.name(), Reason.LINK_EVENT);
-            } else if (!portLinkAsPlanned(n, event)) {
+            } else if (!portAsPlanned(n, name.get(), event)) {
                 requestPort(n.name(), name.get());
             }
         });
     }
 
     /**
-     * A VM port's RTM_NEWLINK shows its master, MTU and up state, which is all the planner checks of its link: when
-     * they are right (as after a CNI ADD's own changes) there is nothing to read back. Its VLANs come as port events.
+     * True when the event itself shows a VM port as planned, so that there is nothing to read back (as after a CNI
+     * ADD's own changes): an RTM_NEWLINK shows its master, MTU and up state, all the planner checks of its link; the
+     * bridge's own notification for the port carries its VLANs.
      */
-    private boolean portLinkAsPlanned(DesiredNetwork network, LinkEvent event) {
+    private boolean portAsPlanned(DesiredNetwork network, String name, LinkEvent event) {
         Link bridge = lastSeen.get(network.bridge());
-        return event.type() == LinkEvent.Type.LINK_UPDATED && event.link().isPresent() && bridge != null
-                && Planner.portLinkAsPlanned(network, bridge, event.link().get());
+        return switch (event.type()) {
+            case LINK_UPDATED -> bridge != null && event.link().isPresent()
+                    && Planner.portLinkAsPlanned(network, bridge, event.link().get());
+            case PORT_UPDATED -> bridge != null && event.port().isPresent()
+                    && event.port().get().masterIndex() == bridge.index()
+                    && network.port(name).filter(p -> Planner.portVlansAsPlanned(p, event.port().get())).isPresent();
+            default -> false;
+        };
     }
 
     /**

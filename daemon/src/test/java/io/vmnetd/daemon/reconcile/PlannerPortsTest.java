@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.netlink.BridgeVlan;
+import io.vmnetd.netlink.PortVlans;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -73,6 +74,18 @@ class PlannerPortsTest {
         KernelView view = kernel.view();
         return Planner.portLinkAsPlanned(DataNetwork.desired(), view.link("data-br").orElseThrow(),
                 view.link("vm1").orElseThrow());
+    }
+
+    @Test
+    void portVlansAreAsPlannedOnlyWhenExactlyTheDesiredOnes() {
+        PortVlans exact = kernel.view().vlans(kernel.view().link("vm1").orElseThrow());
+        assertThat(Planner.portVlansAsPlanned(DataNetwork.VM1, exact)).isTrue();
+        kernel.vlans("vm1", List.of(BridgeVlan.access(100), BridgeVlan.tagged(5)));
+        assertThat(Planner.portVlansAsPlanned(DataNetwork.VM1, kernel.view().vlans(kernel.view().link("vm1")
+                .orElseThrow()))).as("one VID too many").isFalse();
+        kernel.vlans("vm1", List.of(BridgeVlan.tagged(100)));
+        assertThat(Planner.portVlansAsPlanned(DataNetwork.VM1, kernel.view().vlans(kernel.view().link("vm1")
+                .orElseThrow()))).as("100 no longer PVID and untagged").isFalse();
     }
 
     @Test
