@@ -49,13 +49,7 @@ class ApiAccessLabTest {
 
     @AfterAll
     void stop() {
-        try {
-            if (daemon != null) {
-                daemon.close();
-            }
-        } finally {
-            lab.close();
-        }
+        lab.closeAfter(daemon);
     }
 
     @Test

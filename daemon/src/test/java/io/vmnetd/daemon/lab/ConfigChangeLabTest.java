@@ -38,16 +38,7 @@ class ConfigChangeLabTest {
 
     @AfterEach
     void unwire() {
-        try {
-            if (daemon != null) {
-                daemon.close();
-            }
-            if (pod != null) {
-                pod.close();
-            }
-        } finally {
-            lab.close();
-        }
+        lab.closeAfter(daemon, pod);
     }
 
     @Test

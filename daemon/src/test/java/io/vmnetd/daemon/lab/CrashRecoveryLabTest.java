@@ -52,13 +52,7 @@ class CrashRecoveryLabTest {
 
     @AfterAll
     void stop() {
-        try {
-            if (daemon != null) {
-                daemon.close();
-            }
-        } finally {
-            lab.close();
-        }
+        lab.closeAfter(daemon);
     }
 
     @Test

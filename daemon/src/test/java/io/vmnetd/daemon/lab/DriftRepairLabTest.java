@@ -50,16 +50,7 @@ class DriftRepairLabTest {
     @AfterAll
     void stop() {
         System.out.println("drift repair times: " + MEASURED);
-        try {
-            if (events != null) {
-                events.close();
-            }
-            if (daemon != null) {
-                daemon.close();
-            }
-        } finally {
-            lab.close();
-        }
+        lab.closeAfter(events, daemon);
     }
 
     @BeforeEach

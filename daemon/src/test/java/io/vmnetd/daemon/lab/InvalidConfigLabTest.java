@@ -46,13 +46,7 @@ class InvalidConfigLabTest {
 
     @AfterAll
     void stop() {
-        try {
-            if (daemon != null) {
-                daemon.close();
-            }
-        } finally {
-            lab.close();
-        }
+        lab.closeAfter(daemon);
     }
 
     static Stream<Arguments> invalidConfigs() {

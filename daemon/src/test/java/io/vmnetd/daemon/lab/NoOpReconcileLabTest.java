@@ -34,13 +34,7 @@ class NoOpReconcileLabTest {
 
     @AfterEach
     void unwire() {
-        try {
-            if (daemon != null) {
-                daemon.close();
-            }
-        } finally {
-            lab.close();
-        }
+        lab.closeAfter(daemon);
     }
 
     @Test

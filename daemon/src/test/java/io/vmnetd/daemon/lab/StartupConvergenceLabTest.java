@@ -32,13 +32,7 @@ class StartupConvergenceLabTest {
 
     @AfterEach
     void unwire() {
-        try {
-            if (daemon != null) {
-                daemon.close();
-            }
-        } finally {
-            lab.close();
-        }
+        lab.closeAfter(daemon);
     }
 
     @Test

@@ -78,10 +78,7 @@ public final class CniLab implements AutoCloseable, BeforeAllCallback, AfterAllC
                 daemon.startInProcess();
             }
         } catch (RuntimeException | Error e) {
-            if (daemon != null) {
-                daemon.close();
-            }
-            topology.close();
+            topology.closeAfter(daemon);
             throw e;
         }
     }
@@ -249,17 +246,12 @@ public final class CniLab implements AutoCloseable, BeforeAllCallback, AfterAllC
         }
     }
 
-    /** Stops the daemon (so that it repairs nothing), DELs and deletes the pods, then takes the topology down. */
+    /** DELs what the daemon still has and deletes the pods, stops the daemon, then takes the topology down. */
     @Override
     public void close() {
         try {
-            try {
-                cleanPods();
-            } finally {
-                daemon.close();
-            }
+            topology.closeAfter(this::cleanPods, daemon);
         } finally {
-            topology.close();
             topology = null;
         }
     }

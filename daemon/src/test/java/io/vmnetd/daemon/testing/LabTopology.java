@@ -165,6 +165,27 @@ public final class LabTopology implements AutoCloseable {
         }
     }
 
+    /**
+     * Closes {@code first} in order (nulls skipped; a daemon before the links it manages), then this topology, even
+     * when one of them fails; the first failure is thrown.
+     */
+    public void closeAfter(AutoCloseable... first) {
+        RuntimeException failure = null;
+        for (AutoCloseable c : first) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception e) {
+                failure = failure != null ? failure : e instanceof RuntimeException re ? re : new IllegalStateException(e);
+            }
+        }
+        close();
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
     private void deleteNewLinks() {
         KernelState kernel = KernelState.host().snapshot();
         List<String> fresh = new ArrayList<>(kernel.linkNames());
