@@ -10,6 +10,15 @@ public record PortVlans(int index, String name, int masterIndex, List<BridgeVlan
         vlans = List.copyOf(vlans);
     }
 
+    /**
+     * What Linux gives a port as it joins a bridge: the bridge's default PVID, untagged ({@code defaultPvid} 0:
+     * nothing).
+     */
+    public static PortVlans joining(int index, String name, int masterIndex, int defaultPvid) {
+        return new PortVlans(index, name, masterIndex,
+                defaultPvid == 0 ? List.of() : List.of(BridgeVlan.access(defaultPvid)));
+    }
+
     public VidSet vids() {
         List<VidRange> ranges = new ArrayList<>();
         for (BridgeVlan v : vlans) {

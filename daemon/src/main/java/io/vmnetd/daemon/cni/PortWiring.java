@@ -3,7 +3,6 @@ package io.vmnetd.daemon.cni;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.daemon.model.VlanDiff;
-import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.IpPrefix;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkKind;
@@ -97,8 +96,7 @@ final class PortWiring {
         Link port = host.links().get(hostName);
         host.links().change(port, LinkChange.create().master(bridge.index()));
         int defaultPvid = bridge.kind() instanceof LinkKind.Bridge b ? b.defaultPvid() : 0;
-        List<BridgeVlan> joined = defaultPvid == 0 ? List.of() : PortVlanSpec.access(defaultPvid).entries();
-        VlanDiff diff = vlans.diff(new PortVlans(port.index(), hostName, bridge.index(), joined));
+        VlanDiff diff = vlans.diff(PortVlans.joining(port.index(), hostName, bridge.index(), defaultPvid));
         host.bridgeVlans().add(port.index(), false, diff.add());
         host.bridgeVlans().delete(port.index(), false, diff.delete());
         if (isolated) {

@@ -62,6 +62,6 @@ public final class KernelView {
 
     /** What Linux gives a port as it joins a bridge whose default PVID is 1. */
     static PortVlans freshPort(String name) {
-        return new PortVlans(0, name, 0, PortVlanSpec.nativeOnly().entries());
+        return PortVlans.joining(0, name, 0, PortVlanSpec.DEFAULT_VID);
     }
 }
