@@ -8,10 +8,10 @@ import io.vmnetd.daemon.reconcile.StepContext;
 import io.vmnetd.daemon.state.Attachment;
 import io.vmnetd.daemon.state.AttachmentJournal;
 import io.vmnetd.daemon.state.NetworkRegistry;
+import io.vmnetd.netlink.NetNs;
 import io.vmnetd.netlink.RtNetlink;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.function.Consumer;
 
 /** {@code vmnetd --check}: the config is valid (or loading it already failed); print the plan, apply nothing. */
 final class Check {
@@ -19,8 +19,8 @@ final class Check {
 
     static int run(Config config) throws Exception {
         try (RtNetlink host = RtNetlink.open()) {
-            AttachmentJournal journal = AttachmentJournal.open(config.stateDir());
-            NetworkRegistry registry = NetworkRegistry.open(config.stateDir());
+            AttachmentJournal journal = AttachmentJournal.read(config.stateDir());
+            NetworkRegistry registry = NetworkRegistry.read(config.stateDir());
             StepContext refuse = new StepContext() {
                 @Override
                 public RtNetlink host() {
@@ -28,12 +28,12 @@ final class Check {
                 }
 
                 @Override
-                public void inNamespace(Path netns, Consumer<RtNetlink> work) {
+                public NetNs openNamespace(Path netns) {
                     throw new IllegalStateException("--check applies nothing");
                 }
             };
             List<NetworkPort> ports = journal.all().stream().filter(a -> a.state() == Attachment.State.READY)
-                    .map(Attachment::port).toList();
+                    .map(Attachment::networkPort).toList();
             Reconciler r = new Reconciler(host, refuse, registry, config, () -> ports, ReconcileObserver.NONE);
             List<String> plan = r.dryRun(config);
             System.out.println("config is valid");

@@ -10,22 +10,27 @@ import io.vmnetd.daemon.reconcile.Reason;
 import io.vmnetd.daemon.reconcile.ReconcileLoop;
 import io.vmnetd.daemon.reconcile.ReconcileObserver;
 import io.vmnetd.daemon.reconcile.ReconcileRun;
+import io.vmnetd.daemon.reconcile.Scope;
 import io.vmnetd.daemon.reconcile.Reconciler;
 import io.vmnetd.daemon.reconcile.StepContext;
 import io.vmnetd.daemon.service.DaemonService;
 import io.vmnetd.daemon.service.DriftCounter;
+import io.vmnetd.daemon.service.NodeNetworks;
 import io.vmnetd.daemon.state.Attachment;
 import io.vmnetd.daemon.state.AttachmentJournal;
 import io.vmnetd.daemon.state.NetworkRegistry;
 import io.vmnetd.daemon.systemd.SdNotify;
 import io.vmnetd.daemon.systemd.Watchdog;
+import io.vmnetd.netlink.NetNs;
 import io.vmnetd.netlink.RtNetlink;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
-import java.util.function.Consumer;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 
 /**
@@ -42,6 +47,14 @@ public final class Daemon implements AutoCloseable {
     private ReconcileLoop loop;
     private ApiServer api;
     private DaemonService service;
+    private CniService cni;
+    private Reconciler reconciler;
+    private final java.util.Set<String> degradedGauges = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "vmnetd-background");
+        t.setDaemon(true);
+        return t;
+    });
     private Optional<Watchdog> watchdog = Optional.empty();
 
     private Daemon() {}
@@ -59,13 +72,16 @@ public final class Daemon implements AutoCloseable {
 
     private void boot(Path configFile, Config config) throws Exception {
         AttachmentJournal journal = AttachmentJournal.open(config.stateDir());
+        journal.movedAside().forEach(f -> metrics.stateFileMovedAside("journal"));
         NetworkRegistry registry = NetworkRegistry.open(config.stateDir());
+        registry.movedAside().ifPresent(f -> metrics.stateFileMovedAside("registry"));
         host = RtNetlink.open(metrics.netlinkObserver());
         DriftCounter drift = new DriftCounter(metrics);
         ReconcileObserver observer = new ReconcileObserver() {
             @Override
             public void reconciled(boolean succeeded, Duration took) {
                 drift.reconciled(succeeded, took);
+                watchNetworkStates(reconciler.problems().keySet());
                 if (succeeded && service != null && !service.isReady()) {
                     becomeReady();
                 }
@@ -81,9 +97,9 @@ public final class Daemon implements AutoCloseable {
                 drift.failed(message);
             }
         };
-        Reconciler reconciler = new Reconciler(host, stepContext(), registry, config,
+        reconciler = new Reconciler(host, stepContext(), registry, config,
                 () -> livePorts(journal), journal::readyVersion, observer);
-        CniService cni = new CniService(reconciler, host, journal, metrics, () -> service.isReady());
+        cni = new CniService(new NodeNetworks(reconciler, host), journal, metrics, () -> service.isReady());
         service = new DaemonService(reconciler, host, journal, metrics, configFile, drift, cni::handle);
         metrics.gauge("vmnetd_ports", "VM ports attached by CNI", () -> journal.all().size());
         metrics.gauge("vmnetd_links", "links in the node's namespace", () -> host.links().list().size());
@@ -95,7 +111,6 @@ public final class Daemon implements AutoCloseable {
                 ApiServerOptions.defaults().withMetricsListen(config.metricsListen()));
         LOG.info("vmnetd " + DaemonService.VERSION + " serving " + config.socket());
 
-        cni.recover();
         loop = new ReconcileLoop(reconciler, Duration.ofSeconds(config.resyncSeconds()));
         ReconcileRun first = reconciler.reconcileAll(Reason.STARTUP);
         if (!first.succeeded()) {
@@ -103,9 +118,36 @@ public final class Daemon implements AutoCloseable {
         }
         loop.start();
         if (!first.succeeded()) {
-            loop.request(null, Reason.RETRY);
+            loop.request(Scope.ALL, Reason.RETRY);
         }
+        // At start (interrupted calls, pods gone while vmnetd was down) and then periodically, off the start path: a
+        // hung IPAM plugin delays a sweep by its timeout, never readiness.
+        long reclaimMillis = config.cni().reclaimInterval().toMillis();
+        background.scheduleWithFixedDelay(this::sweep, 0, reclaimMillis, TimeUnit.MILLISECONDS);
+        background.scheduleWithFixedDelay(registry::retrySave, 10, 10, TimeUnit.SECONDS);
         watchdog = Watchdog.start(notify, loop::healthy);
+    }
+
+    /**
+     * vmnetd_network_degraded{network}: 1 while something keeps a network from its desired state (a NIC absent,
+     * a name taken), 0 when it is as configured; one gauge per network, made when the network is first reconciled.
+     */
+    private void watchNetworkStates(java.util.Set<String> networks) {
+        for (String n : networks) {
+            if (degradedGauges.add(n)) {
+                metrics.gauge("vmnetd_network_degraded", "1 while a cluster network is degraded (see /v1/networks)",
+                        java.util.Map.of("network", n),
+                        () -> reconciler.problems().getOrDefault(n, List.of()).isEmpty() ? 0 : 1);
+            }
+        }
+    }
+
+    private void sweep() {
+        try {
+            cni.reclaimer().sweep();
+        } catch (RuntimeException e) {
+            LOG.warning("reclaim sweep failed: " + e);
+        }
     }
 
     private synchronized void becomeReady() {
@@ -117,7 +159,8 @@ public final class Daemon implements AutoCloseable {
     }
 
     private static List<NetworkPort> livePorts(AttachmentJournal journal) {
-        return journal.all().stream().filter(a -> a.state() == Attachment.State.READY).map(Attachment::port).toList();
+        return journal.all().stream().filter(a -> a.state() == Attachment.State.READY).map(Attachment::networkPort)
+                .toList();
     }
 
     private StepContext stepContext() {
@@ -128,10 +171,8 @@ public final class Daemon implements AutoCloseable {
             }
 
             @Override
-            public void inNamespace(Path netns, Consumer<RtNetlink> work) {
-                try (RtNetlink h = RtNetlink.openIn(netns)) {
-                    work.accept(h);
-                }
+            public NetNs openNamespace(Path netns) {
+                return NetNs.open(netns);
             }
         };
     }
@@ -155,6 +196,7 @@ public final class Daemon implements AutoCloseable {
     public void close() {
         notify.stopping();
         watchdog.ifPresent(Watchdog::close);
+        background.shutdownNow();
         if (api != null) {
             api.close();
         }

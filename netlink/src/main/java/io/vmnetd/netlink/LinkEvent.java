@@ -4,9 +4,12 @@ import java.util.Optional;
 
 /**
  * What the link monitor saw. A bridge-port event comes from the bridge's own notification (AF_BRIDGE): a port's
- * VLANs or STP state changed, or it left the bridge.
+ * VLANs, flags or STP state changed, or it left the bridge.
+ *
+ * @param portSettings with a bridge-port event: the port's settings (IFLA_PROTINFO), when the kernel sent them
  */
-public record LinkEvent(Type type, Optional<Link> link, Optional<PortVlans> port) {
+public record LinkEvent(Type type, Optional<Link> link, Optional<PortVlans> port,
+                        Optional<Link.BridgePort> portSettings) {
 
     public enum Type {
         /** A link appeared or changed (RTM_NEWLINK). */
@@ -22,7 +25,7 @@ public record LinkEvent(Type type, Optional<Link> link, Optional<PortVlans> port
     }
 
     public static LinkEvent resyncNeeded() {
-        return new LinkEvent(Type.RESYNC_NEEDED, Optional.empty(), Optional.empty());
+        return new LinkEvent(Type.RESYNC_NEEDED, Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     /** The name of the link concerned, if any. */

@@ -1,10 +1,13 @@
 package io.vmnetd.netlink;
 
+import io.vmnetd.netlink.nl.Attributes.Attribute;
 import io.vmnetd.netlink.nl.Message;
 import io.vmnetd.netlink.nl.NetlinkException;
 import io.vmnetd.netlink.nl.NetlinkParseException;
 import io.vmnetd.netlink.nl.NetlinkSocket;
 import io.vmnetd.netlink.nl.Rtnl;
+import io.vmnetd.netlink.nl.Rtnl.Ifla;
+import io.vmnetd.netlink.nl.Structs.IfInfoMsg;
 import io.vmnetd.netlink.sys.Errno;
 import io.vmnetd.netlink.sys.Native;
 import java.util.Optional;
@@ -78,12 +81,14 @@ public final class LinkMonitor implements AutoCloseable {
         boolean added = m.type() == Rtnl.RTM_NEWLINK;
         if (m.payload().limit() > 0 && m.payload().get(0) == Native.AF_BRIDGE) {
             PortVlans port = BridgeVlans.decodePort(m);
+            Optional<Link.BridgePort> settings = m.attributes(IfInfoMsg.LENGTH).get(Ifla.PROTINFO)
+                    .map(Attribute::nested).map(LinkCodec::decodePort);
             return Optional.of(new LinkEvent(added ? LinkEvent.Type.PORT_UPDATED : LinkEvent.Type.PORT_REMOVED,
-                    Optional.empty(), Optional.of(port)));
+                    Optional.empty(), Optional.of(port), settings));
         }
         Link link = LinkCodec.decode(m);
         return Optional.of(new LinkEvent(added ? LinkEvent.Type.LINK_UPDATED : LinkEvent.Type.LINK_DELETED,
-                Optional.of(link), Optional.empty()));
+                Optional.of(link), Optional.empty(), Optional.empty()));
     }
 
     private void deliver(LinkEvent event) {

@@ -1,5 +1,7 @@
 package io.vmnetd.daemon.api;
 
+import io.vmnetd.daemon.cni.CniReply;
+
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.vmnetd.daemon.config.ConfigException;
 import java.nio.ByteBuffer;

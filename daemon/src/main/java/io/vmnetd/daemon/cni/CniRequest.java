@@ -2,6 +2,9 @@ package io.vmnetd.daemon.cni;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmnetd.daemon.state.AttachmentKey;
+import io.vmnetd.netlink.Arguments;
+import io.vmnetd.netlink.InvalidArgumentException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,6 +48,18 @@ public record CniRequest(String command, Optional<String> containerId, Optional<
                     + " needs CNI_CONTAINERID, CNI_NETNS, CNI_IFNAME and CNI_PATH");
         }
         return value.get();
+    }
+
+    /** The attachment this call is about: CNI_CONTAINERID and CNI_IFNAME, the latter a valid interface name. */
+    public AttachmentKey key() throws CniError {
+        String containerId = require(containerId(), "CNI_CONTAINERID");
+        String name = require(ifName(), "CNI_IFNAME");
+        try {
+            Arguments.linkName("CNI_IFNAME", name);
+        } catch (InvalidArgumentException e) {
+            throw new CniError(CniError.INVALID_ENVIRONMENT, e.getMessage());
+        }
+        return new AttachmentKey(containerId, name);
     }
 
     /** CNI_ARGS "K1=V1;K2=V2" as a map; malformed pairs are an error naming them. */

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.util.List;
+import io.vmnetd.daemon.state.Attachment;
+import io.vmnetd.netlink.Link;
+import java.util.Optional;
 
 /** Builds spec-conformant results and errors in the version the caller asked for. */
 final class CniResults {
@@ -12,26 +14,23 @@ final class CniResults {
     /** Index of the container interface in a result's "interfaces": bridge, host veth, container veth. */
     static final int CONTAINER_INTERFACE = 2;
 
-    record Iface(String name, String mac, String sandbox) {}
-
     private CniResults() {}
 
     /**
-     * The ADD result: the three interfaces, then the IPAM result's ips (pointed at the container interface),
-     * routes and dns, converted to {@code version}.
+     * The ADD result: the three interfaces (bridge, host end, pod end), then the IPAM result's ips (pointed at the
+     * pod end), routes and dns, converted to {@code version}.
      */
-    static ObjectNode add(String version, List<Iface> interfaces, JsonNode ipam) {
+    static ObjectNode add(String version, Attachment a, Networks.AppliedPort applied, Optional<JsonNode> ipamResult) {
         ObjectNode r = JSON.createObjectNode();
         r.put("cniVersion", version);
         ArrayNode ifs = r.putArray("interfaces");
-        for (Iface i : interfaces) {
-            ObjectNode o = ifs.addObject().put("name", i.name()).put("mac", i.mac());
-            if (i.sandbox() != null) {
-                o.put("sandbox", i.sandbox());
-            }
-        }
+        ifs.addObject().put("name", applied.bridge().name()).put("mac", mac(applied.bridge()));
+        ifs.addObject().put("name", applied.hostEnd().name()).put("mac", mac(applied.hostEnd()));
+        ifs.addObject().put("name", a.key().ifName()).put("mac", a.port().pod().mac().toString())
+                .put("sandbox", a.port().pod().netns().toString());
         ArrayNode ips = r.putArray("ips");
-        if (ipam != null) {
+        if (ipamResult.isPresent()) {
+            JsonNode ipam = ipamResult.get();
             for (JsonNode ip : ipam.path("ips")) {
                 ObjectNode o = ips.addObject();
                 String address = ip.path("address").asText();
@@ -55,6 +54,10 @@ final class CniResults {
             r.remove("ips");
         }
         return r;
+    }
+
+    private static String mac(Link link) {
+        return link.mac().map(Object::toString).orElse("");
     }
 
     static String error(String version, CniError e) {

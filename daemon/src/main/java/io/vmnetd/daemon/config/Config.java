@@ -14,7 +14,7 @@ import java.util.Optional;
  * @param stateDir where the daemon keeps its state across restarts
  * @param logLevel one of {@link #LOG_LEVELS}
  * @param resyncSeconds period of the full resync against the kernel
- * @param ipamDirs the only directories CNI IPAM plugins may be run from
+ * @param cni how IPAM plugins run and attachments are reclaimed
  * @param metricsListen an extra TCP listener for {@code /metrics}; the socket always serves it
  */
 public record Config(
@@ -23,7 +23,7 @@ public record Config(
         Path stateDir,
         String logLevel,
         int resyncSeconds,
-        List<Path> ipamDirs,
+        CniSettings cni,
         Optional<HostPort> metricsListen,
         List<ClusterNetwork> clusterNetworks,
         List<VmNetwork> vmNetworks) {
@@ -37,14 +37,13 @@ public record Config(
     public static final int DEFAULT_RESYNC_SECONDS = 60;
     public static final int MIN_RESYNC_SECONDS = 5;
     public static final int MAX_RESYNC_SECONDS = 3600;
-    public static final List<Path> DEFAULT_IPAM_DIRS = List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni"));
 
     public Config {
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(socketGroup, "socketGroup");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(logLevel, "logLevel");
-        ipamDirs = List.copyOf(ipamDirs);
+        Objects.requireNonNull(cni, "cni");
         Objects.requireNonNull(metricsListen, "metricsListen");
         clusterNetworks = List.copyOf(clusterNetworks);
         vmNetworks = List.copyOf(vmNetworks);
@@ -53,7 +52,12 @@ public record Config(
     /** What an empty file means: every default and no networks. */
     public static Config defaults() {
         return new Config(DEFAULT_SOCKET, DEFAULT_SOCKET_GROUP, DEFAULT_STATE_DIR, DEFAULT_LOG_LEVEL,
-                DEFAULT_RESYNC_SECONDS, DEFAULT_IPAM_DIRS, Optional.empty(), List.of(), List.of());
+                DEFAULT_RESYNC_SECONDS, CniSettings.defaults(), Optional.empty(), List.of(), List.of());
+    }
+
+    /** The only directories IPAM plugins run from. */
+    public List<Path> ipamDirs() {
+        return cni.ipamDirs();
     }
 
     /** A declared cluster network; always empty for the built-in {@value ClusterNetwork#MGMT}. */

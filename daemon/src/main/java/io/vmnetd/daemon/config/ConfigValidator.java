@@ -1,6 +1,7 @@
 package io.vmnetd.daemon.config;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -11,7 +12,7 @@ final class ConfigValidator {
 
     private static final List<String> KEYS = List.of("socket", "socketGroup", "stateDir", "logLevel",
             "resyncSeconds", "cni", "metrics", "clusterNetworks", "vmNetworks");
-    private static final List<String> CNI_KEYS = List.of("ipamDirs");
+    private static final List<String> CNI_KEYS = List.of("ipamDirs", "ipamTimeoutSeconds", "reclaimSeconds");
     private static final List<String> METRICS_KEYS = List.of("listen");
 
     // useradd's default NAME_REGEX, without the trailing '$' of Samba machine accounts.
@@ -44,22 +45,33 @@ final class ConfigValidator {
                 fields.absolutePath("stateDir").orElse(Config.DEFAULT_STATE_DIR),
                 fields.oneOf("logLevel", Config.LOG_LEVELS).orElse(Config.DEFAULT_LOG_LEVEL),
                 fields.integer("resyncSeconds", RESYNC_SECONDS).orElse(Config.DEFAULT_RESYNC_SECONDS),
-                ipamDirs(fields),
+                cni(fields),
                 metricsListen(fields),
                 clusterNetworks.networks(),
                 vmNetworks);
     }
 
-    private List<Path> ipamDirs(MappingFields top) {
+    private CniSettings cni(MappingFields top) {
         Optional<MappingFields> cni = top.mapping("cni", CNI_KEYS);
-        if (cni.isEmpty() || !cni.get().has("ipamDirs")) {
-            return Config.DEFAULT_IPAM_DIRS;
+        if (cni.isEmpty()) {
+            return CniSettings.defaults();
+        }
+        return new CniSettings(ipamDirs(cni.get()),
+                Duration.ofSeconds(cni.get().integer("ipamTimeoutSeconds", CniSettings.IPAM_TIMEOUT_SECONDS)
+                        .orElse(CniSettings.DEFAULT_IPAM_TIMEOUT_SECONDS)),
+                Duration.ofSeconds(cni.get().integer("reclaimSeconds", CniSettings.RECLAIM_SECONDS)
+                        .orElse(CniSettings.DEFAULT_RECLAIM_SECONDS)));
+    }
+
+    private List<Path> ipamDirs(MappingFields cni) {
+        if (!cni.has("ipamDirs")) {
+            return CniSettings.DEFAULT_IPAM_DIRS;
         }
         // An empty list is allowed: it forbids IPAM plugins altogether.
         List<Path> dirs = new ArrayList<>();
-        cni.get().list("ipamDirs").ifPresent(list -> {
+        cni.list("ipamDirs").ifPresent(list -> {
             for (int i = 0; i < list.items().size(); i++) {
-                values.absolutePath(list.items().get(i), Problems.item(cni.get().path("ipamDirs"), i))
+                values.absolutePath(list.items().get(i), Problems.item(cni.path("ipamDirs"), i))
                         .ifPresent(dirs::add);
             }
         });

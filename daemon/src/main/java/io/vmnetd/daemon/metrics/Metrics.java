@@ -96,6 +96,24 @@ public final class Metrics implements AutoCloseable {
                 .increment();
     }
 
+    /** An attachment torn down by vmnetd itself, without a DEL; {@code reason} says why, e.g. "netns_gone". */
+    public void attachmentReclaimed(String reason) {
+        Counter.builder("vmnetd.attachments.reclaimed")
+                .description("Attachments torn down without a DEL (pod gone, interrupted call, orphan link), by reason")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
+    /** A damaged state file moved aside at start; {@code file} is "journal" or "registry". */
+    public void stateFileMovedAside(String file) {
+        Counter.builder("vmnetd.state.files.moved.aside")
+                .description("Damaged state files moved aside at start, by file")
+                .tag("file", file)
+                .register(registry)
+                .increment();
+    }
+
     /** Counts every netlink request and error; pass it to each {@link Connection}. */
     public Connection.Observer netlinkObserver() {
         return new Connection.Observer() {

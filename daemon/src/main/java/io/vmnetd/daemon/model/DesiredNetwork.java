@@ -25,7 +25,7 @@ public record DesiredNetwork(
         int miimon,
         OptionalInt txQueueLength,
         VidSet uplinkVids,
-        List<DesiredPort> ports) {
+        List<VmPort> ports) {
 
     public DesiredNetwork {
         nics = List.copyOf(nics);
@@ -43,14 +43,25 @@ public record DesiredNetwork(
                 uplinkVids, ports.stream().filter(p -> hostIfNames.contains(p.hostIfName())).toList());
     }
 
+    /** This network with {@code only} as its VM ports. */
+    public DesiredNetwork withPorts(List<VmPort> only) {
+        return new DesiredNetwork(name, managed, bridge, uplink, nics, mtu, bondMode, miimon, txQueueLength,
+                uplinkVids, only);
+    }
+
     /** True when {@code linkName} is the host end of one of this network's VM ports. */
     public boolean hasPort(String linkName) {
         return port(linkName).isPresent();
     }
 
     /** The VM port whose host end is {@code hostIfName}. */
-    public java.util.Optional<DesiredPort> port(String hostIfName) {
+    public java.util.Optional<VmPort> port(String hostIfName) {
         return ports.stream().filter(p -> p.hostIfName().equals(hostIfName)).findFirst();
+    }
+
+    /** True when a port on this network asked for a promiscuous bridge (promiscMode), which it then keeps. */
+    public boolean promiscuousBridge() {
+        return ports.stream().anyMatch(VmPort::promiscuousBridge);
     }
 
     /** True when {@code linkName} is one of this network's own links or ports. */

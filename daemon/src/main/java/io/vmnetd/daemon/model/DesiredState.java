@@ -43,7 +43,7 @@ public record DesiredState(Map<String, DesiredNetwork> networks) {
         for (VmNetwork vm : config.vmNetworksOf(name)) {
             vids = vids.union(VmNetworkVlans.uplinkVids(vm));
         }
-        List<DesiredPort> ports = new ArrayList<>();
+        List<VmPort> ports = new ArrayList<>();
         for (NetworkPort p : livePorts) {
             if (p.clusterNetwork().equals(name)) {
                 ports.add(p.port());

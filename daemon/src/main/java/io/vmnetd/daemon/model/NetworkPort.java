@@ -1,5 +1,5 @@
 package io.vmnetd.daemon.model;
 
 /** A live VM port and the cluster network it belongs to. */
-public record NetworkPort(String clusterNetwork, DesiredPort port) {
+public record NetworkPort(String clusterNetwork, VmPort port) {
 }

@@ -9,19 +9,39 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.nio.file.Path;
+import java.util.Set;
 
 /** One consistent read of the kernel: every link and every bridge port's VLANs. Two dumps, no changes. */
 public final class KernelView {
     private final Map<String, Link> byName = new HashMap<>();
     private final Map<Integer, Link> byIndex = new HashMap<>();
     private final Map<Integer, PortVlans> vlans;
+    private final Set<Path> goneNamespaces;
 
     public KernelView(List<Link> links, Map<Integer, PortVlans> vlans) {
+        this(links, vlans, Set.of());
+    }
+
+    private KernelView(List<Link> links, Map<Integer, PortVlans> vlans, Set<Path> goneNamespaces) {
         for (Link l : links) {
             byName.put(l.name(), l);
             byIndex.put(l.index(), l);
         }
         this.vlans = Map.copyOf(vlans);
+        this.goneNamespaces = Set.copyOf(goneNamespaces);
+    }
+
+    /**
+     * This view, knowing that the pod namespaces {@code gone} no longer exist: a VM port whose host end is missing
+     * is made again only while its pod's namespace is there.
+     */
+    public KernelView withGoneNamespaces(Set<Path> gone) {
+        return new KernelView(List.copyOf(byIndex.values()), vlans, gone);
+    }
+
+    public boolean namespaceGone(Path netns) {
+        return goneNamespaces.contains(netns);
     }
 
     public static KernelView read(RtNetlink rtnl) {
@@ -63,5 +83,12 @@ public final class KernelView {
     /** What Linux gives a port as it joins a bridge whose default PVID is 1. */
     static PortVlans freshPort(String name) {
         return PortVlans.joining(0, name, 0, PortVlanSpec.DEFAULT_VID);
+    }
+
+    /** What Linux gives a port as it joins {@code bridge} (empty: one about to be made, with default PVID 1). */
+    static PortVlans joining(String name, Optional<Link> bridge) {
+        int defaultPvid = bridge.flatMap(b -> b.kindAs(io.vmnetd.netlink.LinkKind.Bridge.class))
+                .map(io.vmnetd.netlink.LinkKind.Bridge::defaultPvid).orElse(PortVlanSpec.DEFAULT_VID);
+        return PortVlans.joining(0, name, 0, defaultPvid);
     }
 }

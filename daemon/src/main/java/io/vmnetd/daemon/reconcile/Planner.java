@@ -1,14 +1,13 @@
 package io.vmnetd.daemon.reconcile;
 
 import io.vmnetd.daemon.model.DesiredNetwork;
-import io.vmnetd.daemon.model.DesiredPort;
 import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.daemon.model.VlanDiff;
+import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.VidSet;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -24,10 +23,12 @@ public final class Planner {
     private final List<Step> steps = new ArrayList<>();
     private final List<String> problems = new ArrayList<>();
     private final List<String> portProblems = new ArrayList<>();
+    private final PortPlanner ports;
 
     private Planner(DesiredNetwork want, KernelView have) {
         this.want = want;
         this.have = have;
+        this.ports = new PortPlanner(want, have, steps, portProblems);
     }
 
     /**
@@ -48,15 +49,28 @@ public final class Planner {
      * ports: what a link event on a VM port calls for, without reading the whole node.
      */
     public static Plan planPorts(DesiredNetwork want, KernelView have) {
+        return planPorts(want, have, Optional.empty());
+    }
+
+    /**
+     * Like {@link #planPorts(DesiredNetwork, KernelView)} for the one port of {@code want}, with its pod end as
+     * read in the pod: what CHECK compares, every attribute of the port's description.
+     */
+    public static Plan planPort(DesiredNetwork want, KernelView have, PodView pod) {
+        return planPorts(want, have, Optional.of(pod));
+    }
+
+    private static Plan planPorts(DesiredNetwork want, KernelView have, Optional<PodView> pod) {
         Planner p = new Planner(want, have);
         Optional<Link> bridge = have.link(want.bridge()).filter(l -> l.kind() instanceof LinkKind.Bridge);
         if (bridge.isEmpty()) {
             p.problems.add(want.bridge() + " does not exist");
         } else {
             int mtu = want.mtu().orElse(bridge.get().mtu());
-            p.planPorts(bridge, false, mtu);
-            p.planPortMtus(mtu);
-            p.planPortsUp();
+            p.ports.planJoins(bridge, false, mtu);
+            p.ports.planMtus(mtu);
+            pod.ifPresent(view -> want.ports().forEach(port -> p.ports.planPod(port, view, mtu)));
+            p.ports.planUp();
         }
         return new Plan(want.name(), p.steps, p.problems, p.portProblems);
     }
@@ -110,7 +124,7 @@ public final class Planner {
             steps.add(new Steps.SetMaster(want.uplink(), want.bridge()));
         }
         planVlans(want.uplink(), want.uplinkVlans(), uplinkJoins ? KernelView.freshPort(want.uplink()) : have.vlans(bond.get()));
-        planPorts(bridge, bridgeNew, mtu);
+        ports.planJoins(bridge, bridgeNew, mtu);
 
         if (!bondNew) {
             if (bond.get().mtu() != mtu) {
@@ -131,14 +145,14 @@ public final class Planner {
         if (!bridgeNew && bridge.get().mtu() != mtu) {
             steps.add(new Steps.SetMtu(want.bridge(), mtu));
         }
-        planPortMtus(mtu);
+        ports.planMtus(mtu);
         if (!bondNew && !bond.get().isUp()) {
             steps.add(new Steps.SetUp(want.uplink()));
         }
         if (!bridgeNew && !bridge.get().isUp()) {
             steps.add(new Steps.SetUp(want.bridge()));
         }
-        planPortsUp();
+        ports.planUp();
     }
 
     private void planNics(Optional<Link> bond, boolean bondNew) {
@@ -183,52 +197,19 @@ public final class Planner {
             problems.add(want.uplink() + " is not a port of " + want.bridge() + "; VLANs " + want.uplinkVids()
                     + " cannot reach the network");
         }
-        planPorts(bridge, false, bridge.get().mtu());
-        planPortMtus(bridge.get().mtu());
-        planPortsUp();
+        ports.planJoins(bridge, false, bridge.get().mtu());
+        ports.planMtus(bridge.get().mtu());
+        ports.planUp();
     }
 
-    /**
-     * True when a VM port's link is as {@link #planPorts} and the rest want it: on {@code bridge}, at the network's
-     * MTU (an adopted bridge's own for mgmt), and up. Its VLANs are not part of the link.
-     */
-    public static boolean portLinkAsPlanned(DesiredNetwork want, Link bridge, Link port) {
-        return port.masterIndex() == bridge.index() && port.mtu() == want.mtu().orElse(bridge.mtu()) && port.isUp();
+    /** True when a VM port's link shows it as planned: on {@code bridge}, at its MTU, up, with its flags. */
+    public static boolean portLinkAsPlanned(DesiredNetwork want, VmPort port, Link bridge, Link link) {
+        return PortPlanner.linkAsPlanned(want, port, bridge, link);
     }
 
-    /** True when a VM port has exactly its VLANs, as {@link #planVlans} wants them. */
-    public static boolean portVlansAsPlanned(DesiredPort port, PortVlans observed) {
-        return port.vlans().diff(observed).isEmpty();
-    }
-
-    private void planPorts(Optional<Link> bridge, boolean bridgeNew, int mtu) {
-        for (DesiredPort port : want.ports()) {
-            Optional<Link> link = have.link(port.hostIfName());
-            if (link.isEmpty()) {
-                portProblems.add("VM port " + port.hostIfName() + " of " + port.owner() + " does not exist");
-                continue;
-            }
-            boolean joins = bridgeNew || link.get().masterIndex() != bridge.get().index();
-            if (joins) {
-                steps.add(new Steps.SetMaster(port.hostIfName(), want.bridge()));
-            }
-            planVlans(port.hostIfName(), port.vlans(), joins ? KernelView.freshPort(port.hostIfName()) : have.vlans(link.get()));
-        }
-    }
-
-    private void planPortMtus(int mtu) {
-        for (DesiredPort port : want.ports()) {
-            have.link(port.hostIfName()).filter(l -> l.mtu() != mtu).ifPresent(l -> {
-                steps.add(new Steps.SetMtu(port.hostIfName(), mtu));
-                steps.add(new Steps.SetContainerMtu(Path.of(port.netns()), port.containerIfName(), mtu, port.owner()));
-            });
-        }
-    }
-
-    private void planPortsUp() {
-        for (DesiredPort port : want.ports()) {
-            have.link(port.hostIfName()).filter(l -> !l.isUp()).ifPresent(l -> steps.add(new Steps.SetUp(port.hostIfName())));
-        }
+    /** True when a VM port has exactly its VLANs. */
+    public static boolean portVlansAsPlanned(VmPort port, PortVlans observed) {
+        return PortPlanner.vlansAsPlanned(port, observed);
     }
 
     private void planVlans(String port, PortVlanSpec spec, PortVlans observed) {

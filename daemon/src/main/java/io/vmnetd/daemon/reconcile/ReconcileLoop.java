@@ -1,6 +1,8 @@
 package io.vmnetd.daemon.reconcile;
 
 import io.vmnetd.daemon.model.DesiredNetwork;
+import io.vmnetd.daemon.model.DesiredState;
+import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkEvent;
 import io.vmnetd.netlink.LinkMonitor;
@@ -24,7 +26,6 @@ public final class ReconcileLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReconcileLoop.class.getName());
     private static final long DEBOUNCE_MILLIS = 20;
     private static final long RETRY_SECONDS = 5;
-    private static final String ALL = "";
 
     private final Reconciler reconciler;
     private final Duration resyncEvery;
@@ -33,8 +34,8 @@ public final class ReconcileLoop implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    /** Networks to reconcile whole (ALL: every one), by network; guarded by itself, as is {@link #pendingPorts}. */
-    private final Map<String, Reason> pending = new HashMap<>();
+    /** Scopes to reconcile whole, with why; guarded by itself, as is {@link #pendingPorts}. */
+    private final Map<Scope, Reason> pending = new HashMap<>();
     /** VM ports to reconcile on their own, by network: what link events on ports ask for. */
     private final Map<String, Set<String>> pendingPorts = new HashMap<>();
     /** Each link as its last event showed it; only the monitor's thread touches it. */
@@ -51,16 +52,15 @@ public final class ReconcileLoop implements AutoCloseable {
     public void start() {
         monitor = LinkMonitor.start(this::onEvent);
         long period = resyncEvery.toMillis();
-        executor.scheduleWithFixedDelay(() -> request(null, Reason.RESYNC), period, period, TimeUnit.MILLISECONDS);
+        executor.scheduleWithFixedDelay(() -> request(Scope.ALL, Reason.RESYNC), period, period, TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(() -> heartbeatNanos = System.nanoTime(), 0, 1, TimeUnit.SECONDS);
     }
 
-    /** Asks for a reconcile of one network ({@code null}: all) soon; repeated requests merge. */
-    public void request(String network, Reason reason) {
-        String key = network == null ? ALL : network;
+    /** Asks for a reconcile of {@code scope} soon; repeated requests merge. */
+    public void request(Scope scope, Reason reason) {
         synchronized (pending) {
             scheduleIfIdle();
-            pending.merge(key, reason, (a, b) -> a.repairsDrift() ? a : b);
+            pending.merge(scope, reason, (a, b) -> a.repairsDrift() ? a : b);
         }
     }
 
@@ -87,7 +87,7 @@ public final class ReconcileLoop implements AutoCloseable {
     }
 
     private void drain() {
-        Map<String, Reason> batch;
+        Map<Scope, Reason> batch;
         Map<String, Set<String>> portBatch;
         synchronized (pending) {
             batch = new HashMap<>(pending);
@@ -97,47 +97,62 @@ public final class ReconcileLoop implements AutoCloseable {
         }
         try {
             boolean failed;
-            if (batch.containsKey(ALL)) {
+            if (batch.containsKey(Scope.ALL)) {
                 // A full run stands for every request in the batch: it keeps a drift reason if any had one.
-                Reason reason = batch.values().stream().filter(Reason::repairsDrift).findFirst().orElse(batch.get(ALL));
+                Reason reason = batch.values().stream().filter(Reason::repairsDrift).findFirst()
+                        .orElse(batch.get(Scope.ALL));
                 failed = !reconciler.reconcileAll(reason).succeeded();
             } else {
                 failed = false;
-                for (Map.Entry<String, Reason> e : batch.entrySet()) {
+                for (Map.Entry<Scope, Reason> e : batch.entrySet()) {
                     failed |= !reconciler.reconcile(e.getKey(), e.getValue()).succeeded();
                 }
                 for (Map.Entry<String, Set<String>> e : portBatch.entrySet()) {
-                    if (!batch.containsKey(e.getKey())) {
+                    if (!batch.containsKey(Scope.network(e.getKey()))) {
                         failed |= !reconciler.reconcilePorts(e.getKey(), e.getValue(), Reason.LINK_EVENT).succeeded();
                     }
                 }
             }
             if (failed) {
-                executor.schedule(() -> request(null, Reason.RETRY), RETRY_SECONDS, TimeUnit.SECONDS);
+                executor.schedule(() -> request(Scope.ALL, Reason.RETRY), RETRY_SECONDS, TimeUnit.SECONDS);
             }
         } catch (RuntimeException e) {
             LOG.warning("reconcile crashed: " + e);
-            executor.schedule(() -> request(null, Reason.RETRY), RETRY_SECONDS, TimeUnit.SECONDS);
+            executor.schedule(() -> request(Scope.ALL, Reason.RETRY), RETRY_SECONDS, TimeUnit.SECONDS);
         }
     }
 
     private void onEvent(LinkEvent event) {
         if (event.type() == LinkEvent.Type.RESYNC_NEEDED) {
             LOG.info("link monitor lost events; full resync");
-            request(null, Reason.MONITOR_OVERFLOW);
+            request(Scope.ALL, Reason.MONITOR_OVERFLOW);
             return;
         }
         Optional<String> name = event.name();
         if (name.isEmpty() || unchangedForThePlanner(event)) {
             return;
         }
-        reconciler.desired().ownerOf(name.get()).ifPresent(n -> {
+        DesiredState desired = reconciler.desired();
+        Optional<DesiredNetwork> owner = desired.ownerOf(name.get()).or(() -> enslavedTo(desired, event));
+        owner.ifPresent(n -> {
             if (!n.hasPort(name.get())) {
-                request(n.name(), Reason.LINK_EVENT);
+                request(Scope.network(n.name()), Reason.LINK_EVENT);
             } else if (!portAsPlanned(n, name.get(), event)) {
                 requestPort(n.name(), name.get());
             }
         });
+    }
+
+    /**
+     * The network whose bond or bridge a link of another name is enslaved to: a NIC renamed behind vmnetd's back
+     * still hangs on the bond, and must be released.
+     */
+    private Optional<DesiredNetwork> enslavedTo(DesiredState desired, LinkEvent event) {
+        Optional<Link> link = event.link().filter(l -> l.slaveKind().filter("bond"::equals).isPresent());
+        if (link.isEmpty()) {
+            return Optional.empty();
+        }
+        return reconciler.linkName(link.get().masterIndex()).flatMap(desired::ownerOf);
     }
 
     /**
@@ -147,12 +162,14 @@ public final class ReconcileLoop implements AutoCloseable {
      */
     private boolean portAsPlanned(DesiredNetwork network, String name, LinkEvent event) {
         Link bridge = lastSeen.get(network.bridge());
+        VmPort port = network.port(name).orElseThrow();
         return switch (event.type()) {
             case LINK_UPDATED -> bridge != null && event.link().isPresent()
-                    && Planner.portLinkAsPlanned(network, bridge, event.link().get());
+                    && Planner.portLinkAsPlanned(network, port, bridge, event.link().get());
             case PORT_UPDATED -> bridge != null && event.port().isPresent()
                     && event.port().get().masterIndex() == bridge.index()
-                    && network.port(name).filter(p -> Planner.portVlansAsPlanned(p, event.port().get())).isPresent();
+                    && Planner.portVlansAsPlanned(port, event.port().get())
+                    && event.portSettings().map(s -> s.isolated() == port.isolated()).orElse(false);
             default -> false;
         };
     }

@@ -3,7 +3,7 @@ package io.vmnetd.daemon.reconcile;
 import io.vmnetd.daemon.config.ClusterNetwork;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.model.DesiredNetwork;
-import io.vmnetd.daemon.model.DesiredPort;
+import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.daemon.model.DesiredState;
 import io.vmnetd.daemon.model.NetworkPort;
 import io.vmnetd.daemon.state.NetworkRegistry;
@@ -48,6 +48,7 @@ public final class Reconciler {
     private volatile Config config;
     private volatile ReconcileRun lastRun;
     private final Map<String, List<String>> problemsByNetwork = new ConcurrentHashMap<>();
+    private final VmPorts ports;
 
     public Reconciler(RtNetlink host, StepContext context, NetworkRegistry registry, Config config,
                       Supplier<List<NetworkPort>> livePorts, ReconcileObserver observer) {
@@ -67,6 +68,7 @@ public final class Reconciler {
         this.config = config;
         this.livePorts = livePorts;
         this.observer = observer;
+        this.ports = new VmPorts(host, context, this::lockFor, this::networkFor);
     }
 
     public Config config() {
@@ -126,12 +128,17 @@ public final class Reconciler {
 
     /** Reconciles every network, and takes down the cluster networks vmnetd made that the config dropped. */
     public ReconcileRun reconcileAll(Reason reason) {
-        return run(reason, null);
+        return run(reason, Scope.ALL);
     }
 
     /** Reconciles one network (mgmt included). */
     public ReconcileRun reconcile(String network, Reason reason) {
-        return run(reason, network);
+        return run(reason, Scope.network(network));
+    }
+
+    /** Reconciles what {@code scope} covers. */
+    public ReconcileRun reconcile(Scope scope, Reason reason) {
+        return run(reason, scope);
     }
 
     /**
@@ -152,7 +159,7 @@ public final class Reconciler {
         ReentrantLock lock = lockFor(network);
         lock.lock();
         try {
-            Plan plan = Planner.planPorts(n, portsView(n));
+            Plan plan = Planner.planPorts(n, ports.view(n));
             problems.addAll(plan.describe().subList(plan.steps().size(), plan.describe().size()));
             for (Step step : plan.steps()) {
                 apply(n, step, reason, applied);
@@ -165,18 +172,26 @@ public final class Reconciler {
         return finish(start, reason, applied, problems, errors);
     }
 
-    /** The bridge, the ports that exist, and their VLANs. */
-    private KernelView portsView(DesiredNetwork n) {
-        List<Link> links = new ArrayList<>();
-        Map<Integer, PortVlans> vlans = new HashMap<>();
-        host.links().find(n.bridge()).ifPresent(links::add);
-        for (DesiredPort p : n.ports()) {
-            host.links().find(p.hostIfName()).ifPresent(l -> {
-                links.add(l);
-                vlans.put(l.index(), host.bridgeVlans().list(l.name()));
-            });
-        }
-        return new KernelView(links, vlans);
+    /** Single VM ports made, addressed, checked and removed under their network's lock: what CNI calls need. */
+    public VmPorts ports() {
+        return ports;
+    }
+
+    /** The name of the link with {@code index} now, if there is one. */
+    public Optional<String> linkName(int index) {
+        return host.links().find(index).map(Link::name);
+    }
+
+    /** The bridge of cluster network {@code name}. */
+    public String bridgeOf(String name) {
+        return ClusterNetwork.bridgeName(name);
+    }
+
+    /** The network {@code name} as desired, or mgmt with nothing on it yet. */
+    private DesiredNetwork networkFor(String name) {
+        return desired().network(name)
+                .or(() -> name.equals(ClusterNetwork.MGMT) ? Optional.of(DesiredState.unusedMgmt()) : Optional.empty())
+                .orElseThrow(() -> new IllegalStateException("cluster network " + name + " is not configured"));
     }
 
     /** The plan for {@code candidate} against the kernel as it is now; nothing is applied. */
@@ -187,7 +202,7 @@ public final class Reconciler {
         for (DesiredNetwork n : want.networks().values()) {
             lines.addAll(Planner.plan(n, view, registry.mgmtVids()).describe());
         }
-        if (mgmtToRelease(want, null)) {
+        if (mgmtToRelease(want, Scope.ALL)) {
             lines.addAll(Planner.plan(DesiredState.unusedMgmt(), view, registry.mgmtVids()).describe());
         }
         for (Map.Entry<String, ManagedNetwork> m : registry.managed().entrySet()) {
@@ -198,21 +213,21 @@ public final class Reconciler {
         return lines;
     }
 
-    private ReconcileRun run(Reason reason, String only) {
+    private ReconcileRun run(Reason reason, Scope scope) {
         long start = System.nanoTime();
         List<String> applied = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         DesiredState want = desired();
         for (DesiredNetwork n : want.networks().values()) {
-            if (only == null || only.equals(n.name())) {
+            if (scope.covers(n.name())) {
                 reconcileNetwork(n, reason, applied, problems, errors);
             }
         }
-        if (mgmtToRelease(want, only)) {
+        if (mgmtToRelease(want, scope)) {
             reconcileNetwork(DesiredState.unusedMgmt(), reason, applied, problems, errors);
         }
-        if (only == null) {
+        if (scope instanceof Scope.All) {
             for (Map.Entry<String, ManagedNetwork> m : registry.managed().entrySet()) {
                 if (!want.networks().containsKey(m.getKey())) {
                     takeDown(m.getKey(), m.getValue(), applied, errors);
@@ -250,8 +265,8 @@ public final class Reconciler {
     }
 
     /** Nothing uses mgmt any more, but its uplink still carries VIDs vmnetd added: they are to be removed. */
-    private boolean mgmtToRelease(DesiredState want, String only) {
-        return (only == null || only.equals(ClusterNetwork.MGMT))
+    private boolean mgmtToRelease(DesiredState want, Scope scope) {
+        return scope.covers(ClusterNetwork.MGMT)
                 && !want.networks().containsKey(ClusterNetwork.MGMT)
                 && !registry.mgmtVids().isEmpty();
     }
@@ -262,7 +277,7 @@ public final class Reconciler {
         lock.lock();
         try {
             VidSet owned = registry.mgmtVids();
-            Plan plan = Planner.plan(n, KernelView.read(host), owned);
+            Plan plan = Planner.plan(n, VmPorts.withGoneNamespaces(KernelView.read(host), n), owned);
             problemsByNetwork.put(n.name(), plan.problems());
             problems.addAll(plan.describe().subList(plan.steps().size(), plan.describe().size()));
             if (n.managed()) {

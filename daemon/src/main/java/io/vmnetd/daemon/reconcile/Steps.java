@@ -10,9 +10,6 @@ import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.LinkSpec;
 import io.vmnetd.netlink.Links;
 import io.vmnetd.netlink.VidSet;
-import io.vmnetd.netlink.nl.NetlinkException;
-import io.vmnetd.netlink.sys.Errno;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.OptionalInt;
 import java.util.stream.Collectors;
@@ -184,28 +181,6 @@ final class Steps {
 
         public void apply(StepContext c) {
             c.host().links().setMtu(link, mtu);
-        }
-    }
-
-    /** The pod's end of a VM port follows the host end's MTU; a pod that is already gone is no error. */
-    record SetContainerMtu(Path netns, String ifName, int mtu, String owner) implements Step {
-        public String kind() {
-            return "mtu";
-        }
-
-        public String describe() {
-            return "set mtu " + mtu + " on " + ifName + " in " + netns + " (" + owner + ")";
-        }
-
-        public void apply(StepContext c) {
-            try {
-                c.inNamespace(netns, rtnl -> rtnl.links().find(ifName).ifPresent(l -> rtnl.links().change(l,
-                        LinkChange.create().mtu(mtu))));
-            } catch (NetlinkException e) {
-                if (!e.is(Errno.ENOENT)) {
-                    throw e;
-                }
-            }
         }
     }
 

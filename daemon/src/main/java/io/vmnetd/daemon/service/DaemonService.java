@@ -1,8 +1,8 @@
 package io.vmnetd.daemon.service;
 
 import io.vmnetd.daemon.api.Caller;
-import io.vmnetd.daemon.api.CniReply;
 import io.vmnetd.daemon.api.DaemonApi;
+import io.vmnetd.daemon.cni.CniReply;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigException;
 import io.vmnetd.daemon.config.ConfigLoader;
@@ -25,7 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.logging.Logger;
 
 /**
@@ -45,11 +45,11 @@ public final class DaemonService implements DaemonApi {
     private final Instant started = Instant.now();
     private final AtomicBoolean ready = new AtomicBoolean();
     private final DriftCounter drift;
-    private final BiFunction<byte[], Caller, CniReply> cni;
+    private final Function<byte[], CniReply> cni;
     private final Object configLock = new Object();
 
     public DaemonService(Reconciler reconciler, RtNetlink host, AttachmentJournal journal, Metrics metrics,
-                         Path configFile, DriftCounter drift, BiFunction<byte[], Caller, CniReply> cni) {
+                         Path configFile, DriftCounter drift, Function<byte[], CniReply> cni) {
         this.reconciler = reconciler;
         this.host = host;
         this.journal = journal;
@@ -184,7 +184,7 @@ public final class DaemonService implements DaemonApi {
 
     @Override
     public CniReply cni(byte[] body, Caller caller) {
-        return cni.apply(body, caller);
+        return cni.apply(body);
     }
 
     @Override

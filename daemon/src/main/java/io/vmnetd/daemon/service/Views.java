@@ -27,7 +27,8 @@ final class Views {
                        int ports) {}
 
     record PortView(String containerId, String ifName, String netns, String vmNetwork, String clusterNetwork,
-                    String hostIfName, String mac, String vlans, String state, String created) {}
+                    String hostIfName, String mac, String vlans, boolean isolated, List<String> addresses,
+                    String state, String created) {}
 
     record VlanView(String vids, boolean pvid, boolean untagged) {}
 
@@ -57,8 +58,10 @@ final class Views {
     static List<PortView> ports(List<Attachment> attachments) {
         List<PortView> out = new ArrayList<>();
         attachments.stream().sorted(Comparator.comparing(Attachment::created)).forEach(a -> out.add(new PortView(
-                a.containerId(), a.ifName(), a.netns(), a.vmNetwork().orElse(null), a.clusterNetwork(),
-                a.hostIfName(), a.mac(), a.vlans().toString(), a.state().name(), a.created().toString())));
+                a.key().containerId(), a.key().ifName(), a.port().pod().netns().toString(), a.vmNetwork().orElse(null),
+                a.clusterNetwork(), a.hostIfName(), a.port().pod().mac().toString(), a.port().vlans().toString(),
+                a.port().isolated(), a.port().pod().addresses().stream().map(Object::toString).toList(),
+                a.state().name(), a.created().toString())));
         return out;
     }
 

@@ -3,8 +3,6 @@ package io.vmnetd.daemon.state;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.vmnetd.daemon.model.PortVlanSpec;
-import io.vmnetd.netlink.VidSet;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -13,13 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalInt;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -27,9 +23,11 @@ import java.util.logging.Logger;
 /**
  * CNI attachments, one file each under {@code stateDir/attachments}, every change written atomically before it
  * is acknowledged. Loading after a crash of the process sees each attachment either before or after its last
- * change, never half-written; leftover temporary files are removed. Changes are not synced to disk: an attachment
+ * change, never half-written; leftover temporary files are removed, and a file that cannot be read back (truncated,
+ * edited, planted) is moved aside and counted, the good ones kept. Changes are not synced to disk: an attachment
  * describes links, which a power loss takes away with whatever the disk had not got yet, and a runtime starting
- * again DELs (and GCs) its old sandboxes. Thread-safe.
+ * again DELs (and GCs) its old sandboxes. A failed write (full or read-only disk) changes nothing, on disk or in
+ * memory. Thread-safe.
  */
 public final class AttachmentJournal {
     private static final Logger LOG = Logger.getLogger(AttachmentJournal.class.getName());
@@ -41,6 +39,7 @@ public final class AttachmentJournal {
     private final Map<AttachmentKey, Attachment> entries = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[64];
     private final AtomicLong readyVersion = new AtomicLong();
+    private final List<Path> movedAside = new ArrayList<>();
 
     private AttachmentJournal(Path dir) {
         this.dir = dir;
@@ -49,27 +48,64 @@ public final class AttachmentJournal {
         }
     }
 
+    /** The daemon's journal: leftovers of interrupted writes removed, damaged files moved aside. */
     public static AttachmentJournal open(Path stateDir) throws IOException {
+        return load(stateDir, true);
+    }
+
+    /** The journal as it is on disk, changing nothing there (vmnetd --check): damaged files are only logged. */
+    public static AttachmentJournal read(Path stateDir) throws IOException {
+        return load(stateDir, false);
+    }
+
+    private static AttachmentJournal load(Path stateDir, boolean tidy) throws IOException {
         AttachmentJournal j = new AttachmentJournal(stateDir.resolve("attachments"));
-        Files.createDirectories(j.dir);
+        if (tidy) {
+            Files.createDirectories(j.dir);
+        } else if (!Files.isDirectory(j.dir)) {
+            return j;
+        }
         try (DirectoryStream<Path> files = Files.newDirectoryStream(j.dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 if (name.endsWith(AtomicFiles.TEMP_SUFFIX)) {
-                    if (AtomicFiles.isAbandoned(f)) {
+                    if (tidy && AtomicFiles.isAbandoned(f)) {
                         Files.deleteIfExists(f); // a write that a crash interrupted before its rename
                     }
                 } else if (name.endsWith(".json")) {
-                    try {
-                        Attachment a = fromStored(JSON.readValue(f.toFile(), Stored.class));
-                        j.entries.put(a.key(), a);
-                    } catch (IOException | RuntimeException e) {
-                        LOG.warning("journal: ignoring unreadable " + f + ": " + e.getMessage());
-                    }
+                    j.loadFile(f, tidy);
                 }
             }
         }
         return j;
+    }
+
+    private void loadFile(Path f, boolean tidy) throws IOException {
+        Attachment a;
+        try {
+            a = JSON.readValue(AtomicFiles.read(f), StoredAttachment.class).toAttachment();
+            if (!f.equals(file(a.key()))) {
+                throw new IllegalArgumentException("it names attachment " + a.key() + ", which belongs in "
+                        + file(a.key()).getFileName());
+            }
+        } catch (IOException | RuntimeException e) {
+            String why = e.getMessage() == null ? e.toString() : e.getMessage();
+            if (tidy) {
+                Path aside = AtomicFiles.moveAside(f);
+                movedAside.add(aside);
+                LOG.warning("journal: " + f + " is damaged (" + why + "); moved aside to " + aside.getFileName()
+                        + "; its attachment is left to the reconciler and the reclaimer");
+            } else {
+                LOG.warning("journal: " + f + " is damaged (" + why + ")");
+            }
+            return;
+        }
+        entries.put(a.key(), a);
+    }
+
+    /** The damaged files {@link #open} moved aside (empty when all were good). */
+    public List<Path> movedAside() {
+        return List.copyOf(movedAside);
     }
 
     public List<Attachment> all() {
@@ -80,28 +116,48 @@ public final class AttachmentJournal {
         return Optional.ofNullable(entries.get(key));
     }
 
-    /** Records {@code a}, durably, before returning. */
+    /**
+     * Records {@code a} before returning.
+     *
+     * @throws UncheckedIOException when it cannot be written; the journal then still holds what it held
+     */
     public void put(Attachment a) {
         synchronized (stripe(a.key())) {
-            write(a);
+            try {
+                AtomicFiles.replace(file(a.key()), JSON.writeValueAsBytes(StoredAttachment.of(a)));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot journal attachment " + a.key() + " in " + dir + ": "
+                        + e.getMessage(), e);
+            }
+            Attachment old = entries.put(a.key(), a);
+            if (isReady(old) || isReady(a)) {
+                readyVersion.incrementAndGet();
+            }
         }
     }
 
-    private void write(Attachment a) {
+    /**
+     * Records {@code a} as far as the disk lets it: when the write fails, the change is kept in memory and logged.
+     * For marks that must not fail a call the runtime cannot retry forever (DEL's DELETING): were the daemon to
+     * crash before the disk takes it, the old entry is read at the next start and finished or kept from there.
+     */
+    public void mark(Attachment a) {
         try {
-            AtomicFiles.replace(file(a.key()), JSON.writeValueAsBytes(toStored(a)));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot journal attachment " + a.key() + ": " + e.getMessage(), e);
-        }
-        Attachment old = entries.put(a.key(), a);
-        if (isReady(old) || isReady(a)) {
-            readyVersion.incrementAndGet();
+            put(a);
+        } catch (UncheckedIOException e) {
+            LOG.warning(e.getMessage() + "; kept in memory only");
+            synchronized (stripe(a.key())) {
+                Attachment old = entries.put(a.key(), a);
+                if (isReady(old) || isReady(a)) {
+                    readyVersion.incrementAndGet();
+                }
+            }
         }
     }
 
     /**
      * Goes up after every change to the READY attachments (the live ports), once the change is visible: what was
-     * read after seeing a version is at least that new. Attachments still being added do not move it.
+     * read after seeing a version is at least that new. Attachments being added or deleted do not move it.
      */
     public long readyVersion() {
         return readyVersion.get();
@@ -111,12 +167,17 @@ public final class AttachmentJournal {
         return a != null && a.state() == Attachment.State.READY;
     }
 
+    /**
+     * Forgets {@code key}. A file that cannot be removed (read-only disk) is logged and forgotten in memory all the
+     * same: read again at the next start, its attachment is found gone and torn down then.
+     */
     public void remove(AttachmentKey key) {
         synchronized (stripe(key)) {
             try {
                 Files.deleteIfExists(file(key));
             } catch (IOException e) {
-                throw new UncheckedIOException("cannot remove journaled attachment " + key + ": " + e.getMessage(), e);
+                LOG.warning("cannot remove journaled attachment " + key + " (" + e.getMessage() + "); forgotten "
+                        + "in memory, finished at the next start");
             }
             if (isReady(entries.remove(key))) {
                 readyVersion.incrementAndGet();
@@ -124,11 +185,12 @@ public final class AttachmentJournal {
         }
     }
 
-    /** File and map change together per key; different keys still write (and fsync) in parallel. */
+    /** File and map change together per key; different keys still write in parallel. */
     private Object stripe(AttachmentKey key) {
         return stripes[Math.floorMod(key.hashCode(), stripes.length)];
     }
 
+    /** The file of {@code key}: a hash, so that no container id or interface name ever becomes a path. */
     private Path file(AttachmentKey key) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256")
@@ -137,26 +199,5 @@ public final class AttachmentJournal {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    /** The on-disk form: plain strings and numbers, stable across refactorings of the records. */
-    record Stored(String containerId, String ifName, String netns, String vmNetwork, String clusterNetwork,
-                  String hostIfName, String mac, String vids, Integer pvid, String untagged, String cniVersion,
-                  String netconf, String ipamResult, String state, String created) {
-    }
-
-    static Stored toStored(Attachment a) {
-        return new Stored(a.containerId(), a.ifName(), a.netns(), a.vmNetwork().orElse(null), a.clusterNetwork(),
-                a.hostIfName(), a.mac(), a.vlans().vids().toString(),
-                a.vlans().pvid().isPresent() ? a.vlans().pvid().getAsInt() : null, a.vlans().untagged().toString(),
-                a.cniVersion(), a.netconf(), a.ipamResult().orElse(null), a.state().name(), a.created().toString());
-    }
-
-    static Attachment fromStored(Stored s) {
-        PortVlanSpec vlans = new PortVlanSpec(VidSet.parse(s.vids()),
-                s.pvid() == null ? OptionalInt.empty() : OptionalInt.of(s.pvid()), VidSet.parse(s.untagged()));
-        return new Attachment(s.containerId(), s.ifName(), s.netns(), Optional.ofNullable(s.vmNetwork()),
-                s.clusterNetwork(), s.hostIfName(), s.mac(), vlans, s.cniVersion(), s.netconf(),
-                Optional.ofNullable(s.ipamResult()), Attachment.State.valueOf(s.state()), Instant.parse(s.created()));
     }
 }

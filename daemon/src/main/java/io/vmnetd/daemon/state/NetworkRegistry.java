@@ -4,18 +4,26 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vmnetd.netlink.VidSet;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.logging.Logger;
 
 /**
  * What vmnetd made and so may take away again: the cluster networks it created (with their NICs), and the VIDs
- * it added to the adopted mgmt uplink. Kept in {@code stateDir/networks.json}, replaced atomically. Thread-safe.
+ * it added to the adopted mgmt uplink. Kept in {@code stateDir/networks.json}, replaced atomically and synced.
+ *
+ * <p>A damaged file is moved aside at open and the registry starts empty: the configured networks are recorded
+ * again by the first reconcile, from the config and the kernel. A save that fails (full or read-only disk) keeps the
+ * change in memory, is logged, and is tried again with the next change or {@link #retrySave()}: reconciles go on.
+ * Thread-safe.
  */
 public final class NetworkRegistry {
+    private static final Logger LOG = Logger.getLogger(NetworkRegistry.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -31,21 +39,60 @@ public final class NetworkRegistry {
     private final Path file;
     private final Map<String, ManagedNetwork> managed = new LinkedHashMap<>();
     private VidSet mgmtVids = VidSet.empty();
+    private Optional<Path> movedAside = Optional.empty();
+    private boolean unsaved;
 
     private NetworkRegistry(Path file) {
         this.file = file;
     }
 
+    /** The daemon's registry: a damaged file is moved aside. */
     public static NetworkRegistry open(Path stateDir) throws IOException {
+        return load(stateDir, true);
+    }
+
+    /** The registry as it is on disk, changing nothing there (vmnetd --check). */
+    public static NetworkRegistry read(Path stateDir) throws IOException {
+        return load(stateDir, false);
+    }
+
+    private static NetworkRegistry load(Path stateDir, boolean tidy) throws IOException {
         NetworkRegistry r = new NetworkRegistry(stateDir.resolve("networks.json"));
-        if (Files.exists(r.file)) {
-            Stored s = JSON.readValue(r.file.toFile(), Stored.class);
-            if (s.managed() != null) {
-                r.managed.putAll(s.managed());
+        if (Files.exists(r.file, LinkOption.NOFOLLOW_LINKS)) {
+            try {
+                Stored s = JSON.readValue(AtomicFiles.read(r.file), Stored.class);
+                if (s == null) {
+                    throw new IOException("it is empty");
+                }
+                if (s.managed() != null) {
+                    for (Map.Entry<String, ManagedNetwork> e : s.managed().entrySet()) {
+                        ManagedNetwork m = e.getValue();
+                        if (m == null || m.bridge() == null || m.bond() == null) {
+                            throw new IOException("cluster network " + e.getKey() + " lacks its bridge or bond");
+                        }
+                        r.managed.put(e.getKey(), m);
+                    }
+                }
+                r.mgmtVids = s.mgmtVids() == null ? VidSet.empty() : VidSet.parse(s.mgmtVids());
+            } catch (IOException | RuntimeException e) {
+                r.managed.clear();
+                r.mgmtVids = VidSet.empty();
+                String why = e.getMessage() == null ? e.toString() : e.getMessage();
+                if (tidy) {
+                    r.movedAside = Optional.of(AtomicFiles.moveAside(r.file));
+                    LOG.warning(r.file + " is damaged (" + why + "); moved aside to " + r.movedAside.get().getFileName()
+                            + "; starting without it: the first reconcile records the configured networks again");
+                } else {
+                    LOG.warning(r.file + " is damaged (" + why + ")");
+                }
             }
-            r.mgmtVids = s.mgmtVids() == null ? VidSet.empty() : VidSet.parse(s.mgmtVids());
         }
         return r;
+    }
+
+    /** Where {@link #open} moved a damaged file. */
+    public Optional<Path> movedAside() {
+        return movedAside;
     }
 
     public synchronized Map<String, ManagedNetwork> managed() {
@@ -76,12 +123,26 @@ public final class NetworkRegistry {
         }
     }
 
+    /** Saves a change an earlier save could not write; a no-op when everything is on disk. */
+    public synchronized void retrySave() {
+        if (unsaved) {
+            save();
+        }
+    }
+
     private void save() {
         try {
             AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter()
                     .writeValueAsBytes(new Stored(new LinkedHashMap<>(managed), mgmtVids.toString())));
+            if (unsaved) {
+                LOG.info("saved " + file + " again");
+            }
+            unsaved = false;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot save " + file + ": " + e.getMessage(), e);
+            if (!unsaved) {
+                LOG.warning("cannot save " + file + " (" + e.getMessage() + "); kept in memory, saved again later");
+            }
+            unsaved = true;
         }
     }
 }

@@ -1,5 +1,6 @@
 package io.vmnetd.daemon.api;
 
+import io.vmnetd.daemon.cni.CniReply;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.channels.SocketChannel;

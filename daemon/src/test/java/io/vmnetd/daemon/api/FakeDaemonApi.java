@@ -1,5 +1,6 @@
 package io.vmnetd.daemon.api;
 
+import io.vmnetd.daemon.cni.CniReply;
 import io.vmnetd.daemon.config.ConfigException;
 import java.util.List;
 import java.util.Map;

@@ -8,6 +8,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -60,7 +61,8 @@ class ConfigLoaderTest {
                 Path.of("/var/lib/vmnetd"),
                 "info",
                 60,
-                List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni")),
+                new CniSettings(List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni")), Duration.ofSeconds(30),
+                        Duration.ofSeconds(60)),
                 Optional.of(new HostPort("127.0.0.1", 9677)),
                 List.of(data),
                 List.of(
@@ -121,7 +123,7 @@ class ConfigLoaderTest {
                   - {name: plain, clusterNetwork: data, type: UntaggedNetwork}
                 """, "test");
 
-        assertThat(config.ipamDirs()).isEqualTo(Config.DEFAULT_IPAM_DIRS);
+        assertThat(config.ipamDirs()).isEqualTo(CniSettings.DEFAULT_IPAM_DIRS);
         assertThat(config.metricsListen()).isEmpty();
         assertThat(config.clusterNetworks()).containsExactly(new ClusterNetwork("data", 1500,
                 new Uplink(List.of("eth1"), BondMode.ACTIVE_BACKUP, 100, OptionalInt.empty())));

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigException;
 import io.vmnetd.daemon.config.ConfigLoader;
+import io.vmnetd.daemon.testing.TestPorts;
 import io.vmnetd.netlink.BondMode;
 import io.vmnetd.netlink.VidSet;
 import java.util.List;
@@ -47,8 +48,7 @@ class DesiredStateTest {
     }
 
     private static NetworkPort port(String clusterNetwork, String name, PortVlanSpec vlans) {
-        return new NetworkPort(clusterNetwork, new DesiredPort(name, "/run/netns/" + name, "net1", vlans,
-                "container " + name + "/net1"));
+        return new NetworkPort(clusterNetwork, TestPorts.port(name, name, vlans));
     }
 
     @Test
@@ -190,7 +190,7 @@ class DesiredStateTest {
     void desiredNetworkOwnsOnlyItsOwnLinks() {
         DesiredNetwork n = new DesiredNetwork("x", true, "x-br", "x-bo", List.of("eth1"), OptionalInt.of(1500),
                 BondMode.ACTIVE_BACKUP, 100, OptionalInt.empty(), VidSet.of(1, 5),
-                List.of(new DesiredPort("vmx", "/run/netns/p", "net1", PortVlanSpec.access(5), "c")));
+                List.of(TestPorts.port("vmx", "p", PortVlanSpec.access(5))));
 
         assertThat(List.of("x-br", "x-bo", "eth1", "vmx")).allMatch(n::owns);
         assertThat(List.of("x", "eth2", "x-br0", "vmx1")).noneMatch(n::owns);

@@ -1,7 +1,8 @@
 package io.vmnetd.daemon.reconcile;
 
 import io.vmnetd.daemon.model.DesiredNetwork;
-import io.vmnetd.daemon.model.DesiredPort;
+import io.vmnetd.daemon.model.VmPort;
+import io.vmnetd.daemon.testing.TestPorts;
 import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.netlink.BondMode;
 import io.vmnetd.netlink.VidSet;
@@ -15,10 +16,8 @@ import java.util.OptionalInt;
  */
 final class DataNetwork {
     static final int MTU = 9000;
-    static final DesiredPort VM1 = new DesiredPort("vm1", "/run/netns/pod1", "net1", PortVlanSpec.access(100),
-            "container aaaa/net1");
-    static final DesiredPort VM2 = new DesiredPort("vm2", "/run/netns/pod2", "net1",
-            PortVlanSpec.trunk(VidSet.range(200, 299)), "container bbbb/net1");
+    static final VmPort VM1 = TestPorts.port("vm1", "pod1", PortVlanSpec.access(100));
+    static final VmPort VM2 = TestPorts.port("vm2", "pod2", PortVlanSpec.trunk(VidSet.range(200, 299)));
 
     static final int ETH1 = 2;
     static final int ETH2 = 3;
@@ -34,7 +33,7 @@ final class DataNetwork {
         return desired(List.of("eth1", "eth2"), List.of(VM1, VM2));
     }
 
-    static DesiredNetwork desired(List<String> nics, List<DesiredPort> ports) {
+    static DesiredNetwork desired(List<String> nics, List<VmPort> ports) {
         return new DesiredNetwork("data", true, "data-br", "data-bo", nics, OptionalInt.of(MTU),
                 BondMode.ACTIVE_BACKUP, 100, OptionalInt.of(1000), VidSet.parse("100,200-299"), ports);
     }

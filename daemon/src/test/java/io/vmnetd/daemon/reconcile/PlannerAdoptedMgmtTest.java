@@ -3,7 +3,9 @@ package io.vmnetd.daemon.reconcile;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vmnetd.daemon.model.DesiredNetwork;
-import io.vmnetd.daemon.model.DesiredPort;
+import io.vmnetd.daemon.model.VmPort;
+import io.vmnetd.daemon.model.VlanDiff;
+import io.vmnetd.daemon.testing.TestPorts;
 import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.netlink.BondMode;
 import io.vmnetd.netlink.BridgeVlan;
@@ -20,8 +22,7 @@ import org.junit.jupiter.api.Test;
  */
 class PlannerAdoptedMgmtTest {
 
-    private static final DesiredPort VM3 = new DesiredPort("vm3", "/run/netns/pod3", "net1",
-            PortVlanSpec.access(100), "container cccc/net1");
+    private static final VmPort VM3 = TestPorts.port("vm3", "pod3", PortVlanSpec.access(100));
 
     /** The installer's node: mgmt-bo carries the native VLAN and VID 10 (its own), eth0 in the bond. */
     private final TestKernel kernel = new TestKernel()
@@ -30,7 +31,7 @@ class PlannerAdoptedMgmtTest {
             .with(TestLink.bridge("mgmt-br", 6))
             .vlans("mgmt-bo", List.of(BridgeVlan.access(1), BridgeVlan.tagged(10)));
 
-    private static DesiredNetwork mgmt(VidSet uplinkVids, List<DesiredPort> ports) {
+    private static DesiredNetwork mgmt(VidSet uplinkVids, List<VmPort> ports) {
         return new DesiredNetwork("mgmt", false, "mgmt-br", "mgmt-bo", List.of(), OptionalInt.empty(),
                 BondMode.ACTIVE_BACKUP, 0, OptionalInt.empty(), uplinkVids, ports);
     }
@@ -61,8 +62,8 @@ class PlannerAdoptedMgmtTest {
 
     @Test
     void missingVidIsAddedTagged() {
-        assertThat(plan(VidSet.parse("100,200-201"), VidSet.empty()).describe())
-                .containsExactly("mgmt: set VLANs of mgmt-bo: add 100, 200-201");
+        assertThat(plan(VidSet.parse("100,200-201"), VidSet.empty()).steps())
+                .containsExactly(new Steps.SetPortVlans("mgmt-bo", new VlanDiff(List.of(BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 201))), List.of())));
     }
 
     @Test
@@ -78,8 +79,8 @@ class PlannerAdoptedMgmtTest {
         kernel.vlans("mgmt-bo", List.of(BridgeVlan.access(1), BridgeVlan.tagged(10), BridgeVlan.tagged(100),
                 BridgeVlan.tagged(200)));
 
-        assertThat(plan(VidSet.of(100), VidSet.of(100, 200)).describe())
-                .containsExactly("mgmt: set VLANs of mgmt-bo: delete 200");
+        assertThat(plan(VidSet.of(100), VidSet.of(100, 200)).steps())
+                .containsExactly(new Steps.SetPortVlans("mgmt-bo", new VlanDiff(List.of(), List.of(VidRange.of(200)))));
     }
 
     @Test
@@ -96,16 +97,16 @@ class PlannerAdoptedMgmtTest {
     void addAndRemoveGoInOneStep() {
         kernel.vlans("mgmt-bo", List.of(BridgeVlan.access(1), BridgeVlan.tagged(10), BridgeVlan.tagged(200)));
 
-        assertThat(plan(VidSet.of(100), VidSet.of(200)).describe())
-                .containsExactly("mgmt: set VLANs of mgmt-bo: add 100; delete 200");
+        assertThat(plan(VidSet.of(100), VidSet.of(200)).steps())
+                .containsExactly(new Steps.SetPortVlans("mgmt-bo", new VlanDiff(List.of(BridgeVlan.tagged(100)), List.of(VidRange.of(200)))));
     }
 
     @Test
     void thePvidIsNeverRemovedEvenWhenOwned() {
         kernel.vlans("mgmt-bo", List.of(BridgeVlan.access(10), BridgeVlan.tagged(20)));
 
-        assertThat(plan(VidSet.empty(), VidSet.of(10, 20)).describe())
-                .containsExactly("mgmt: set VLANs of mgmt-bo: delete 20");
+        assertThat(plan(VidSet.empty(), VidSet.of(10, 20)).steps())
+                .containsExactly(new Steps.SetPortVlans("mgmt-bo", new VlanDiff(List.of(), List.of(VidRange.of(20)))));
     }
 
     @Test
@@ -147,13 +148,13 @@ class PlannerAdoptedMgmtTest {
         Plan plan = Planner.plan(mgmt(VidSet.of(100), List.of(VM3)), kernel.view(), VidSet.empty());
 
         assertThat(plan.problems()).isEmpty();
-        assertThat(plan.describe()).containsExactly(
-                "mgmt: set VLANs of mgmt-bo: add 100",
-                "mgmt: attach vm3 to mgmt-br",
-                "mgmt: set VLANs of vm3: add 100 PVID Egress Untagged; delete 1",
-                "mgmt: set mtu 1450 on vm3",
-                "mgmt: set mtu 1450 on net1 in /run/netns/pod3 (container cccc/net1)",
-                "mgmt: set vm3 up");
+        assertThat(plan.steps()).containsExactly(
+                new Steps.SetPortVlans("mgmt-bo", new VlanDiff(List.of(BridgeVlan.tagged(100)), List.of())),
+                new Steps.SetMaster("vm3", "mgmt-br"),
+                new Steps.SetPortVlans("vm3", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))),
+                new Steps.SetMtu("vm3", 1450),
+                new PortSteps.SetPodMtu(VM3.pod(), 1450),
+                new Steps.SetUp("vm3"));
     }
 
     @Test

@@ -4,12 +4,14 @@ import static io.vmnetd.daemon.reconcile.DataNetwork.MTU;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vmnetd.daemon.model.PortVlanSpec;
+import io.vmnetd.daemon.model.VlanDiff;
 import io.vmnetd.netlink.BondMode;
 import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.VidRange;
 import io.vmnetd.netlink.VidSet;
 import java.util.List;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
 
 /** Starting from a managed network that is as desired, each single drift plans exactly its repair. */
@@ -17,10 +19,10 @@ class PlannerDriftTest {
 
     private final TestKernel kernel = DataNetwork.asDesired();
 
-    private List<String> plan() {
+    private List<Step> plan() {
         Plan plan = Planner.plan(DataNetwork.desired(), kernel.view(), VidSet.empty());
         assertThat(plan.problems()).isEmpty();
-        return plan.describe();
+        return plan.steps();
     }
 
     @Test
@@ -33,48 +35,53 @@ class PlannerDriftTest {
         kernel.vlans("data-bo", List.of()).vlans("vm1", List.of()).vlans("vm2", List.of());
 
         assertThat(plan()).containsExactly(
-                "data: create bridge data-br (vlan_filtering 1, default_pvid 1, mtu 9000)",
-                "data: attach data-bo to data-br",
-                "data: set VLANs of data-bo: add 100, 200-299",
-                "data: attach vm1 to data-br",
-                "data: set VLANs of vm1: add 100 PVID Egress Untagged; delete 1",
-                "data: attach vm2 to data-br",
-                "data: set VLANs of vm2: add 200-299; delete 1");
+                new Steps.CreateBridge("data-br", 9000),
+                new Steps.SetMaster("data-bo", "data-br"),
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())),
+                new Steps.SetMaster("vm1", "data-br"),
+                new Steps.SetPortVlans("vm1", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))),
+                new Steps.SetMaster("vm2", "data-br"),
+                new Steps.SetPortVlans("vm2", new VlanDiff(List.of(BridgeVlan.tagged(VidRange.of(200, 299))), List.of(VidRange.of(1)))));
     }
 
     @Test
     void vidRemovedFromTheUplinkIsAddedBack() {
         kernel.vlans("data-bo", PortVlanSpec.nativeOnly().withTagged(VidSet.parse("100,200-249,251-299")));
 
-        assertThat(plan()).containsExactly("data: set VLANs of data-bo: add 250");
+        assertThat(plan()).containsExactly(
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.tagged(250)), List.of())));
     }
 
     @Test
     void foreignVidOnTheManagedUplinkIsDeleted() {
         kernel.vlans("data-bo", PortVlanSpec.nativeOnly().withTagged(VidSet.parse("100,200-299,300-310")));
 
-        assertThat(plan()).containsExactly("data: set VLANs of data-bo: delete 300-310");
+        assertThat(plan()).containsExactly(
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(), List.of(VidRange.of(300, 310)))));
     }
 
     @Test
     void uplinkNativeVlanLostIsRestoredAsPvidUntagged() {
         kernel.vlans("data-bo", PortVlanSpec.trunk(VidSet.parse("100,200-299")));
 
-        assertThat(plan()).containsExactly("data: set VLANs of data-bo: add 1 PVID Egress Untagged");
+        assertThat(plan()).containsExactly(
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.access(1)), List.of())));
     }
 
     @Test
     void portVlanFlagsChangedAreSetAgain() {
         kernel.vlans("vm1", List.of(BridgeVlan.tagged(100), BridgeVlan.access(1)));
 
-        assertThat(plan()).containsExactly("data: set VLANs of vm1: add 100 PVID Egress Untagged; delete 1");
+        assertThat(plan()).containsExactly(
+                new Steps.SetPortVlans("vm1", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))));
     }
 
     @Test
     void bridgeMtuChangedIsSetBack() {
         kernel.link("data-br").mtu(1500);
 
-        assertThat(plan()).containsExactly("data: set mtu 9000 on data-br");
+        assertThat(plan()).containsExactly(
+                new Steps.SetMtu("data-br", 9000));
     }
 
     @Test
@@ -82,14 +89,16 @@ class PlannerDriftTest {
         kernel.link("data-bo").mtu(1500);
         kernel.link("eth1").mtu(1500);
 
-        assertThat(plan()).containsExactly("data: set mtu 9000 on data-bo");
+        assertThat(plan()).containsExactly(
+                new Steps.SetMtu("data-bo", 9000));
     }
 
     @Test
     void nicMtuChangedBehindTheBondIsSetBackOnTheNic() {
         kernel.link("eth2").mtu(1500);
 
-        assertThat(plan()).containsExactly("data: set mtu 9000 on eth2");
+        assertThat(plan()).containsExactly(
+                new Steps.SetMtu("eth2", 9000));
     }
 
     @Test
@@ -97,57 +106,64 @@ class PlannerDriftTest {
         kernel.link("vm2").mtu(1500);
 
         assertThat(plan()).containsExactly(
-                "data: set mtu 9000 on vm2",
-                "data: set mtu 9000 on net1 in /run/netns/pod2 (container bbbb/net1)");
+                new Steps.SetMtu("vm2", 9000),
+                new PortSteps.SetPodMtu(DataNetwork.VM2.pod(), 9000));
     }
 
     @Test
     void txQueueLengthChangedIsSetBack() {
         kernel.link("data-bo").txQueueLength(500);
 
-        assertThat(plan()).containsExactly("data: set txqueuelen 1000 on data-bo");
+        assertThat(plan()).containsExactly(
+                new Steps.SetTxQueueLength("data-bo", 1000));
     }
 
     @Test
     void nicReleasedFromTheBondIsEnslavedAgain() {
         kernel.link("eth2").noMaster().mtu(1500);
 
-        assertThat(plan()).containsExactly("data: enslave eth2 to data-bo");
+        assertThat(plan()).containsExactly(
+                new Steps.EnslaveNic("eth2", "data-bo"));
     }
 
     @Test
     void nicDownIsSetUp() {
         kernel.link("eth1").down();
 
-        assertThat(plan()).containsExactly("data: set eth1 up");
+        assertThat(plan()).containsExactly(
+                new Steps.SetUp("eth1"));
     }
 
     @Test
     void bondDownIsSetUp() {
         kernel.link("data-bo").down();
 
-        assertThat(plan()).containsExactly("data: set data-bo up");
+        assertThat(plan()).containsExactly(
+                new Steps.SetUp("data-bo"));
     }
 
     @Test
     void bridgeDownIsSetUp() {
         kernel.link("data-br").down();
 
-        assertThat(plan()).containsExactly("data: set data-br up");
+        assertThat(plan()).containsExactly(
+                new Steps.SetUp("data-br"));
     }
 
     @Test
     void portDownIsSetUp() {
         kernel.link("vm1").down();
 
-        assertThat(plan()).containsExactly("data: set vm1 up");
+        assertThat(plan()).containsExactly(
+                new Steps.SetUp("vm1"));
     }
 
     @Test
     void vlanFilteringOffIsTurnedOn() {
         kernel.link("data-br").kind(new LinkKind.Bridge(false, 1));
 
-        assertThat(plan()).containsExactly("data: set vlan_filtering 1, default_pvid 1 on data-br");
+        assertThat(plan()).containsExactly(
+                new Steps.EnableVlanFiltering("data-br"));
     }
 
     @Test
@@ -155,25 +171,27 @@ class PlannerDriftTest {
         kernel.link("data-bo").kind(new LinkKind.Bond(BondMode.BALANCE_RR, 100));
 
         assertThat(plan()).containsExactly(
-                "data: replace bond data-bo: mode balance-rr -> active-backup",
-                "data: enslave eth1 to data-bo",
-                "data: enslave eth2 to data-bo",
-                "data: attach data-bo to data-br",
-                "data: set VLANs of data-bo: add 100, 200-299");
+                new Steps.ReplaceBond("data-bo", BondMode.BALANCE_RR, new Steps.CreateBond("data-bo", BondMode.ACTIVE_BACKUP, 100, MTU, OptionalInt.of(1000))),
+                new Steps.EnslaveNic("eth1", "data-bo"),
+                new Steps.EnslaveNic("eth2", "data-bo"),
+                new Steps.SetMaster("data-bo", "data-br"),
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())));
     }
 
     @Test
     void bondMiimonChangedIsSetInPlace() {
         kernel.link("data-bo").kind(new LinkKind.Bond(BondMode.ACTIVE_BACKUP, 250));
 
-        assertThat(plan()).containsExactly("data: set miimon 100 on bond data-bo");
+        assertThat(plan()).containsExactly(
+                new Steps.SetMiimon("data-bo", 100));
     }
 
     @Test
     void nicDroppedFromTheConfigButStillEnslavedIsReleased() {
         kernel.with(TestLink.nic("eth3", DataNetwork.ETH3).mtu(MTU).master("data-bo"));
 
-        assertThat(plan()).containsExactly("data: release eth3 from data-bo");
+        assertThat(plan()).containsExactly(
+                new Steps.ReleaseNic("eth3", "data-bo"));
     }
 
     @Test
@@ -182,8 +200,8 @@ class PlannerDriftTest {
         kernel.link("data-bo").master("other-br");
 
         assertThat(plan()).containsExactly(
-                "data: attach data-bo to data-br",
-                "data: set VLANs of data-bo: add 100, 200-299");
+                new Steps.SetMaster("data-bo", "data-br"),
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())));
     }
 
     @Test
@@ -192,8 +210,8 @@ class PlannerDriftTest {
         kernel.vlans("vm1", List.of());
 
         assertThat(plan()).containsExactly(
-                "data: attach vm1 to data-br",
-                "data: set VLANs of vm1: add 100 PVID Egress Untagged; delete 1");
+                new Steps.SetMaster("vm1", "data-br"),
+                new Steps.SetPortVlans("vm1", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))));
     }
 
     @Test
@@ -204,10 +222,10 @@ class PlannerDriftTest {
         kernel.vlans("data-bo", List.of(BridgeVlan.access(1), BridgeVlan.tagged(VidRange.of(200, 299))));
 
         assertThat(plan()).containsExactly(
-                "data: enslave eth2 to data-bo",
-                "data: set VLANs of data-bo: add 100",
-                "data: set mtu 9000 on data-br",
-                "data: set data-br up",
-                "data: set vm1 up");
+                new Steps.EnslaveNic("eth2", "data-bo"),
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.tagged(100)), List.of())),
+                new Steps.SetMtu("data-br", 9000),
+                new Steps.SetUp("data-br"),
+                new Steps.SetUp("vm1"));
     }
 }

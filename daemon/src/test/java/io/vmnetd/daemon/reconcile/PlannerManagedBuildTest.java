@@ -4,16 +4,21 @@ import static io.vmnetd.daemon.reconcile.DataNetwork.MTU;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vmnetd.daemon.model.DesiredNetwork;
+import io.vmnetd.daemon.model.PodRoute;
 import io.vmnetd.daemon.model.VlanDiff;
+import io.vmnetd.daemon.model.VmPort;
+import io.vmnetd.daemon.testing.TestPorts;
 import io.vmnetd.netlink.BondMode;
 import io.vmnetd.netlink.BridgeVlan;
+import io.vmnetd.netlink.IpPrefix;
 import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.VidRange;
 import io.vmnetd.netlink.VidSet;
 import io.vmnetd.netlink.VlanProtocol;
-import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** Planning a managed cluster network from scratch, and recognising one that is already as desired. */
@@ -24,31 +29,7 @@ class PlannerManagedBuildTest {
     }
 
     @Test
-    void fromNothingPlansEveryStepInDependencyOrder() {
-        Plan plan = plan(DataNetwork.nicsAndPortsOnly());
-
-        assertThat(plan.problems()).isEmpty();
-        assertThat(plan.describe()).containsExactly(
-                "data: create bond data-bo (active-backup, miimon 100, mtu 9000, txqueuelen 1000)",
-                "data: enslave eth1 to data-bo",
-                "data: enslave eth2 to data-bo",
-                "data: create bridge data-br (vlan_filtering 1, default_pvid 1, mtu 9000)",
-                "data: attach data-bo to data-br",
-                "data: set VLANs of data-bo: add 100, 200-299",
-                "data: attach vm1 to data-br",
-                "data: set VLANs of vm1: add 100 PVID Egress Untagged; delete 1",
-                "data: attach vm2 to data-br",
-                "data: set VLANs of vm2: add 200-299; delete 1",
-                "data: set mtu 9000 on vm1",
-                "data: set mtu 9000 on net1 in /run/netns/pod1 (container aaaa/net1)",
-                "data: set mtu 9000 on vm2",
-                "data: set mtu 9000 on net1 in /run/netns/pod2 (container bbbb/net1)",
-                "data: set vm1 up",
-                "data: set vm2 up");
-    }
-
-    @Test
-    void fromNothingTheStepsCarryTheExactSettings() {
+    void fromNothingPlansEveryStepInDependencyOrderWithTheExactSettings() {
         Plan plan = plan(DataNetwork.nicsAndPortsOnly());
 
         assertThat(plan.network()).isEqualTo("data");
@@ -66,9 +47,9 @@ class PlannerManagedBuildTest {
                 new Steps.SetPortVlans("vm2", new VlanDiff(
                         List.of(BridgeVlan.tagged(VidRange.of(200, 299))), List.of(VidRange.of(1)))),
                 new Steps.SetMtu("vm1", MTU),
-                new Steps.SetContainerMtu(Path.of("/run/netns/pod1"), "net1", MTU, "container aaaa/net1"),
+                new PortSteps.SetPodMtu(DataNetwork.VM1.pod(), MTU),
                 new Steps.SetMtu("vm2", MTU),
-                new Steps.SetContainerMtu(Path.of("/run/netns/pod2"), "net1", MTU, "container bbbb/net1"),
+                new PortSteps.SetPodMtu(DataNetwork.VM2.pod(), MTU),
                 new Steps.SetUp("vm1"),
                 new Steps.SetUp("vm2"));
     }
@@ -110,11 +91,11 @@ class PlannerManagedBuildTest {
 
         Plan plan = Planner.plan(want, kernel.view(), VidSet.empty());
 
-        assertThat(plan.describe()).containsExactly(
-                "data: create bond data-bo (802.3ad, miimon 0, mtu 1500)",
-                "data: enslave eth1 to data-bo",
-                "data: create bridge data-br (vlan_filtering 1, default_pvid 1, mtu 1500)",
-                "data: attach data-bo to data-br");
+        assertThat(plan.steps()).containsExactly(
+                new Steps.CreateBond("data-bo", BondMode.IEEE_802_3AD, 0, 1500, OptionalInt.empty()),
+                new Steps.EnslaveNic("eth1", "data-bo"),
+                new Steps.CreateBridge("data-br", 1500),
+                new Steps.SetMaster("data-bo", "data-br"));
     }
 
     @Test
@@ -125,7 +106,8 @@ class PlannerManagedBuildTest {
 
         assertThat(plan.steps()).isEmpty();
         assertThat(plan.problems()).containsExactly("NIC eth2 does not exist");
-        assertThat(plan.describe()).containsExactly("data: cannot: NIC eth2 does not exist");
+        assertThat(plan.describe()).as("the readable form, problems prefixed")
+                .containsExactly("data: cannot: NIC eth2 does not exist");
     }
 
     @Test
@@ -135,24 +117,60 @@ class PlannerManagedBuildTest {
         Plan plan = plan(kernel);
 
         assertThat(plan.problems()).containsExactly("NIC eth1 does not exist");
-        assertThat(plan.describe()).contains("data: enslave eth2 to data-bo", "data: create bridge data-br "
-                + "(vlan_filtering 1, default_pvid 1, mtu 9000)").doesNotContain("data: enslave eth1 to data-bo");
-        assertThat(plan.describe()).last().isEqualTo("data: cannot: NIC eth1 does not exist");
+        assertThat(plan.steps()).contains(new Steps.EnslaveNic("eth2", "data-bo"), new Steps.CreateBridge("data-br", MTU))
+                .doesNotContain(new Steps.EnslaveNic("eth1", "data-bo"));
     }
 
     @Test
-    void aMissingVmPortIsAProblemAndTheOtherPortIsStillPlanned() {
+    void aMissingVmPortWhosePodIsThereIsMadeAgainWholeAndComesUpLast() {
         TestKernel kernel = DataNetwork.asDesired().without("vm1");
-        kernel.link("vm2").noMaster();
 
         Plan plan = plan(kernel);
 
+        assertThat(plan.problems()).isEmpty();
+        assertThat(plan.portProblems()).isEmpty();
+        assertThat(plan.steps()).containsExactly(
+                new PortSteps.CreatePort("vm1", DataNetwork.VM1.pod(), MTU),
+                new Steps.SetMaster("vm1", "data-br"),
+                new Steps.SetPortVlans("vm1", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))),
+                new Steps.SetUp("vm1"));
+    }
+
+    @Test
+    void aMissingVmPortIsMadeWithItsAddressesAndFlags() {
+        VmPort vm1 = TestPorts.isolated(DataNetwork.VM1.withPod(DataNetwork.VM1.pod().withAddressing(
+                List.of(IpPrefix.parse("10.0.0.5/24")),
+                List.of(new PodRoute(IpPrefix.parse("0.0.0.0/0"), Optional.of(IpPrefix.parseAddress("10.0.0.1")))))),
+                true);
+        TestKernel kernel = DataNetwork.asDesired().without("vm1");
+
+        Plan plan = Planner.plan(DataNetwork.desired(List.of("eth1", "eth2"), List.of(vm1, DataNetwork.VM2)),
+                kernel.view(), VidSet.empty());
+
+        assertThat(plan.steps()).containsExactly(
+                new PortSteps.CreatePort("vm1", vm1.pod(), MTU),
+                new PortSteps.AddPodAddressing(vm1.pod()),
+                new Steps.SetMaster("vm1", "data-br"),
+                new Steps.SetPortVlans("vm1", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))),
+                new PortSteps.SetIsolated("vm1", true),
+                new Steps.SetUp("vm1"));
+    }
+
+    @Test
+    void aMissingVmPortWhosePodIsGoneIsAPortProblemAndTheOtherPortIsStillPlanned() {
+        TestKernel kernel = DataNetwork.asDesired().without("vm1");
+        kernel.link("vm2").noMaster();
+
+        Plan plan = Planner.plan(DataNetwork.desired(), kernel.view().withGoneNamespaces(
+                Set.of(DataNetwork.VM1.pod().netns())), VidSet.empty());
+
         assertThat(plan.problems()).as("a missing port does not degrade the network").isEmpty();
-        assertThat(plan.portProblems()).containsExactly("VM port vm1 of container aaaa/net1 does not exist");
-        assertThat(plan.describe()).containsExactly(
-                "data: attach vm2 to data-br",
-                "data: set VLANs of vm2: add 200-299; delete 1",
-                "data: cannot: VM port vm1 of container aaaa/net1 does not exist");
+        assertThat(plan.portProblems()).containsExactly(
+                "VM port vm1 of container pod1/net1 is gone with its pod's namespace /run/netns/pod1");
+        assertThat(plan.steps()).containsExactly(
+                new Steps.SetMaster("vm2", "data-br"),
+                new Steps.SetPortVlans("vm2", new VlanDiff(
+                        List.of(BridgeVlan.tagged(VidRange.of(200, 299))), List.of(VidRange.of(1)))));
     }
 
     @Test
@@ -173,11 +191,10 @@ class PlannerManagedBuildTest {
         Plan plan = plan(kernel);
 
         assertThat(plan.problems()).containsExactly("data-br exists but is a device, not a bridge");
-        assertThat(plan.describe()).containsExactly(
-                "data: create bond data-bo (active-backup, miimon 100, mtu 9000, txqueuelen 1000)",
-                "data: enslave eth1 to data-bo",
-                "data: enslave eth2 to data-bo",
-                "data: cannot: data-br exists but is a device, not a bridge");
+        assertThat(plan.steps()).containsExactly(
+                new Steps.CreateBond("data-bo", BondMode.ACTIVE_BACKUP, 100, MTU, OptionalInt.of(1000)),
+                new Steps.EnslaveNic("eth1", "data-bo"),
+                new Steps.EnslaveNic("eth2", "data-bo"));
     }
 
     @Test

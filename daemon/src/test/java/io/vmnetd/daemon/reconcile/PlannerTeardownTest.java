@@ -17,11 +17,11 @@ class PlannerTeardownTest {
         Plan plan = teardown(DataNetwork.asDesired());
 
         assertThat(plan.problems()).isEmpty();
-        assertThat(plan.describe()).containsExactly(
-                "data: delete data-br (cluster network data was removed)",
-                "data: delete data-bo (cluster network data was removed)",
-                "data: set eth1 up",
-                "data: set eth2 up");
+        assertThat(plan.steps()).containsExactly(
+                new Steps.DeleteLink("data-br", "cluster network data was removed"),
+                new Steps.DeleteLink("data-bo", "cluster network data was removed"),
+                new Steps.SetUp("eth1"),
+                new Steps.SetUp("eth2"));
         assertThat(plan.steps()).extracting(Step::kind).containsExactly("removed", "removed", "down", "down");
     }
 
@@ -29,9 +29,9 @@ class PlannerTeardownTest {
     void whatIsAlreadyGoneIsSkipped() {
         TestKernel kernel = DataNetwork.asDesired().without("data-br").without("eth2");
 
-        assertThat(teardown(kernel).describe()).containsExactly(
-                "data: delete data-bo (cluster network data was removed)",
-                "data: set eth1 up");
+        assertThat(teardown(kernel).steps()).containsExactly(
+                new Steps.DeleteLink("data-bo", "cluster network data was removed"),
+                new Steps.SetUp("eth1"));
     }
 
     @Test
@@ -41,7 +41,8 @@ class PlannerTeardownTest {
                 .with(TestLink.bridge("data-bo", 10))
                 .with(TestLink.nic("eth1", 2));
 
-        assertThat(teardown(kernel).describe()).containsExactly("data: set eth1 up");
+        assertThat(teardown(kernel).steps()).containsExactly(
+                new Steps.SetUp("eth1"));
     }
 
     @Test

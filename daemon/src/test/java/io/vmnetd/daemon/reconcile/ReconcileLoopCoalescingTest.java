@@ -76,7 +76,7 @@ class ReconcileLoopCoalescingTest {
 
     /** Holds the loop in a first run, sends {@code burst} meanwhile, and returns once the run after it is done. */
     private void duringARun(Runnable burst) throws InterruptedException {
-        loop.request(null, Reason.STARTUP);
+        loop.request(Scope.ALL, Reason.STARTUP);
         await(firstRunInside);
         burst.run();
         releaseFirstRun.countDown();
@@ -91,9 +91,9 @@ class ReconcileLoopCoalescingTest {
     void aBurstOfRequestsDuringARunCostsOneMoreRun() throws InterruptedException {
         duringARun(() -> {
             for (int i = 0; i < 100; i++) {
-                loop.request("data", Reason.LINK_EVENT);
-                loop.request(null, Reason.RESYNC);
-                loop.request("storage", Reason.CNI);
+                loop.request(Scope.network("data"), Reason.LINK_EVENT);
+                loop.request(Scope.ALL, Reason.RESYNC);
+                loop.request(Scope.network("storage"), Reason.CNI);
             }
         });
 
@@ -104,9 +104,9 @@ class ReconcileLoopCoalescingTest {
     @Test
     void aDriftReasonWinsOverALaterOneThatCannotFindDrift() throws InterruptedException {
         duringARun(() -> {
-            loop.request(null, Reason.LINK_EVENT);
-            loop.request(null, Reason.CONFIG);
-            loop.request(null, Reason.CNI);
+            loop.request(Scope.ALL, Reason.LINK_EVENT);
+            loop.request(Scope.ALL, Reason.CONFIG);
+            loop.request(Scope.ALL, Reason.CNI);
         });
 
         assertThat(reconciler.lastRun().reason()).isEqualTo(Reason.LINK_EVENT);
@@ -115,8 +115,8 @@ class ReconcileLoopCoalescingTest {
     @Test
     void aLaterDriftReasonReplacesOneThatCannotFindDrift() throws InterruptedException {
         duringARun(() -> {
-            loop.request(null, Reason.CONFIG);
-            loop.request(null, Reason.MONITOR_OVERFLOW);
+            loop.request(Scope.ALL, Reason.CONFIG);
+            loop.request(Scope.ALL, Reason.MONITOR_OVERFLOW);
         });
 
         assertThat(reconciler.lastRun().reason()).isEqualTo(Reason.MONITOR_OVERFLOW);
@@ -125,8 +125,8 @@ class ReconcileLoopCoalescingTest {
     @Test
     void aLinkEventMergedIntoAFullRunKeepsItsDriftReason() throws InterruptedException {
         duringARun(() -> {
-            loop.request("data", Reason.LINK_EVENT);
-            loop.request(null, Reason.CONFIG);
+            loop.request(Scope.network("data"), Reason.LINK_EVENT);
+            loop.request(Scope.ALL, Reason.CONFIG);
         });
 
         assertThat(reconciler.lastRun().reason().repairsDrift()).isTrue();

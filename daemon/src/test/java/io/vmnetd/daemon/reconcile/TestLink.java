@@ -64,6 +64,9 @@ final class TestLink {
         return Optional.ofNullable(master);
     }
 
+    private boolean isolated;
+    private boolean promiscuous;
+
     TestLink kind(LinkKind newKind) {
         this.kind = newKind;
         return this;
@@ -94,6 +97,17 @@ final class TestLink {
         return this;
     }
 
+    /** The bridge port's isolated flag (only reported while enslaved to a bridge). */
+    TestLink isolated(boolean on) {
+        this.isolated = on;
+        return this;
+    }
+
+    TestLink promiscuous(boolean on) {
+        this.promiscuous = on;
+        return this;
+    }
+
     TestLink txQueueLength(int length) {
         this.txQueueLength = length;
         return this;
@@ -101,8 +115,10 @@ final class TestLink {
 
     /** The record the kernel would report, with {@code masterIndex} and the slave kind of the master. */
     Link build(int masterIndex, Optional<String> slaveKind) {
-        int flags = up ? Rtnl.IFF_UP | Rtnl.IFF_LOWER_UP : 0;
+        int flags = (up ? Rtnl.IFF_UP | Rtnl.IFF_LOWER_UP : 0) | (promiscuous ? Rtnl.IFF_PROMISC : 0);
+        Optional<Link.BridgePort> port = slaveKind.filter("bridge"::equals)
+                .map(k -> new Link.BridgePort(3, true, isolated));
         return new Link(index, name, kind, flags, mtu, 68, 65535, txQueueLength, Optional.empty(),
-                up ? OperState.UP : OperState.DOWN, masterIndex, 0, Optional.empty(), slaveKind, Optional.empty(), 0);
+                up ? OperState.UP : OperState.DOWN, masterIndex, 0, Optional.empty(), slaveKind, port, 0);
     }
 }

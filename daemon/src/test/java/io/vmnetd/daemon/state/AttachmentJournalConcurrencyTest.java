@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmnetd.daemon.model.PodEnd;
 import io.vmnetd.daemon.model.PortVlanSpec;
+import io.vmnetd.daemon.model.VmPort;
+import io.vmnetd.netlink.MacAddress;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,10 +50,12 @@ class AttachmentJournalConcurrencyTest {
 
     /** Version {@code n} of writer {@code writer}: every field derived from the pair, so a mix shows. */
     static Attachment version(int writer, int n) {
-        return new Attachment(KEY.containerId(), KEY.ifName(), "/run/netns/w" + writer + "n" + n,
-                Optional.of("vm" + writer), "data", "v" + writer + "-" + n,
-                String.format("02:00:00:%02x:%02x:%02x", writer, n >> 8, n & 0xff),
-                PortVlanSpec.access(1 + writer * 1000 + n), "1.0.0",
+        PodEnd pod = new PodEnd(java.nio.file.Path.of("/run/netns/w" + writer + "n" + n), KEY.ifName(),
+                MacAddress.parse(String.format("02:00:00:%02x:%02x:%02x", writer, n >> 8, n & 0xff)),
+                java.util.List.of(), java.util.List.of());
+        VmPort port = new VmPort("v" + writer + "-" + n, pod, PortVlanSpec.access(1 + writer * 1000 + n), n % 5 == 0,
+                false, Attachment.owner(KEY));
+        return new Attachment(KEY, Optional.of("vm" + writer), "data", port, "1.0.0",
                 "{\"writer\":" + writer + ",\"n\":" + n + ",\"pad\":\"" + PADDING + "\"}",
                 n % 2 == 0 ? Optional.empty() : Optional.of("{\"n\":" + n + "}"),
                 n % 3 == 0 ? Attachment.State.ADDING : Attachment.State.READY,
@@ -133,8 +138,8 @@ class AttachmentJournalConcurrencyTest {
         AttachmentJournal journal = AttachmentJournal.open(stateDir);
 
         overwriteWhile(journal, () -> {
-            AttachmentJournal.Stored stored = JSON.readValue(entryFile().toFile(), AttachmentJournal.Stored.class);
-            versionOf(AttachmentJournal.fromStored(stored));
+            StoredAttachment stored = JSON.readValue(entryFile().toFile(), StoredAttachment.class);
+            versionOf(stored.toAttachment());
         });
 
         versionOf(AttachmentJournal.open(stateDir).get(KEY).orElseThrow());

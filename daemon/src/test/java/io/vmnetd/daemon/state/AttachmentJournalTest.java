@@ -69,9 +69,11 @@ class AttachmentJournalTest {
         assertThat(reopened.get(sparse.key())).hasValue(sparse);
         assertThat(reopened.all()).containsExactlyInAnyOrder(full, sparse);
         Attachment back = reopened.get(full.key()).orElseThrow();
-        assertThat(back.vlans().pvid()).hasValue(100);
-        assertThat(back.vlans().untagged()).isEqualTo(VidSet.of(1, 100));
-        assertThat(back.vlans().vids()).isEqualTo(VidSet.parse("1,100,200-299,4094"));
+        assertThat(back.port().vlans().pvid()).hasValue(100);
+        assertThat(back.port().vlans().untagged()).isEqualTo(VidSet.of(1, 100));
+        assertThat(back.port().vlans().vids()).isEqualTo(VidSet.parse("1,100,200-299,4094"));
+        assertThat(back.port().isolated()).isTrue();
+        assertThat(back.port().pod().routes()).hasSize(2);
         assertThat(reopened.get(sparse.key()).orElseThrow().vmNetwork()).isEmpty();
         assertThat(reopened.get(sparse.key()).orElseThrow().ipamResult()).isEmpty();
     }
@@ -88,7 +90,7 @@ class AttachmentJournalTest {
         journal.put(ready);
         assertThat(journal.readyVersion()).as("it became live").isGreaterThan(v0);
         long v1 = journal.readyVersion();
-        journal.put(ready.withMac("02:00:00:00:00:09"));
+        journal.put(Attachments.withMac(ready, "02:00:00:00:00:09"));
         assertThat(journal.readyVersion()).as("a live one changed").isGreaterThan(v1);
         long v2 = journal.readyVersion();
         journal.remove(ready.key());
@@ -103,16 +105,13 @@ class AttachmentJournalTest {
     @Test
     void storedFormRoundTripsThroughTheRecordConversion() {
         for (Attachment a : List.of(Attachments.full("a", "b"), Attachments.sparse("c", "d"))) {
-            assertThat(AttachmentJournal.fromStored(AttachmentJournal.toStored(a))).isEqualTo(a);
+            assertThat(StoredAttachment.of(a).toAttachment()).isEqualTo(a);
         }
     }
 
     @Test
     void anEmptyVlanSetSurvivesAReopen() throws IOException {
-        Attachment s = Attachments.sparse("c", "net1");
-        Attachment none = new Attachment(s.containerId(), s.ifName(), s.netns(), s.vmNetwork(), s.clusterNetwork(),
-                s.hostIfName(), s.mac(), PortVlanSpec.trunk(VidSet.empty()), s.cniVersion(), s.netconf(),
-                s.ipamResult(), s.state(), s.created());
+        Attachment none = Attachments.withVlans(Attachments.sparse("c", "net1"), PortVlanSpec.trunk(VidSet.empty()));
         AttachmentJournal.open(stateDir).put(none);
 
         assertThat(AttachmentJournal.open(stateDir).get(none.key())).hasValue(none);
@@ -122,8 +121,7 @@ class AttachmentJournalTest {
     void putOfTheSameKeyReplacesTheEntryInMemoryAndOnDisk() throws IOException {
         AttachmentJournal journal = AttachmentJournal.open(stateDir);
         Attachment adding = Attachments.full("c1", "net1").withState(Attachment.State.ADDING);
-        Attachment ready = adding.withState(Attachment.State.READY).withMac("02:00:00:00:00:99")
-                .withIpamResult(Optional.empty());
+        Attachment ready = Attachments.withMac(adding.withState(Attachment.State.READY), "02:00:00:00:00:99");
 
         journal.put(adding);
         journal.put(ready);
@@ -193,7 +191,7 @@ class AttachmentJournalTest {
     }
 
     @Test
-    void corruptAndIncompleteEntriesAreIgnoredAndLoggedWithoutLosingTheOthers() throws IOException {
+    void corruptAndIncompleteEntriesAreMovedAsideAndLoggedWithoutLosingTheOthers() throws IOException {
         AttachmentJournal journal = AttachmentJournal.open(stateDir);
         Attachment a = Attachments.full("c1", "net1");
         Attachment b = Attachments.sparse("c2", "net1");
@@ -210,12 +208,52 @@ class AttachmentJournalTest {
         AttachmentJournal reopened = withLogCapture(logged, () -> AttachmentJournal.open(stateDir));
 
         assertThat(reopened.all()).containsExactlyInAnyOrder(a, b);
+        assertThat(reopened.movedAside()).hasSize(3);
         assertThat(logged).filteredOn(r -> r.getLevel() == Level.WARNING).extracting(LogRecord::getMessage)
                 .hasSize(3)
                 .anySatisfy(m -> assertThat(m).contains("corrupt.json"))
                 .anySatisfy(m -> assertThat(m).contains("empty-object.json"))
                 .anySatisfy(m -> assertThat(m).contains("bad-state.json"));
-        assertThat(attachmentsDir().resolve("corrupt.json")).exists();
+        assertThat(attachmentsDir().resolve("corrupt.json")).doesNotExist();
+        assertThat(files()).extracting(f -> f.getFileName().toString())
+                .filteredOn(n -> n.contains(".corrupt-"))
+                .hasSize(3)
+                .anySatisfy(n -> assertThat(n).startsWith("corrupt.json.corrupt-"));
+        assertThat(AttachmentJournal.open(stateDir).movedAside()).as("moved aside once, not again").isEmpty();
+    }
+
+    @Test
+    void anEntryFileNotNamedForItsKeyIsMovedAside() throws IOException {
+        Attachment a = Attachments.full("c1", "net1");
+        AttachmentJournal.open(stateDir).put(a);
+        Files.move(files().get(0), attachmentsDir().resolve("00000000000000000000000000000000.json"));
+
+        AttachmentJournal reopened = AttachmentJournal.open(stateDir);
+
+        assertThat(reopened.all()).isEmpty();
+        assertThat(reopened.movedAside()).hasSize(1);
+    }
+
+    @Test
+    void aLinkPlantedAsAnEntryIsMovedAsideNeverFollowed() throws IOException {
+        Path secret = Files.writeString(stateDir.resolve("secret"), "{\"containerId\": \"x\"}");
+        Files.createDirectories(attachmentsDir());
+        Files.createSymbolicLink(attachmentsDir().resolve("0123456789abcdef0123456789abcdef.json"), secret);
+
+        AttachmentJournal reopened = AttachmentJournal.open(stateDir);
+
+        assertThat(reopened.all()).isEmpty();
+        assertThat(reopened.movedAside()).hasSize(1);
+        assertThat(secret).hasContent("{\"containerId\": \"x\"}");
+    }
+
+    @Test
+    void readingForACheckMovesNothingAside() throws IOException {
+        Files.createDirectories(attachmentsDir());
+        Path corrupt = Files.writeString(attachmentsDir().resolve("corrupt.json"), "{");
+
+        assertThat(AttachmentJournal.read(stateDir).all()).isEmpty();
+        assertThat(corrupt).exists();
     }
 
     @Test

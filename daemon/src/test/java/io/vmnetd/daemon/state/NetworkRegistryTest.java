@@ -157,4 +157,50 @@ class NetworkRegistryTest {
 
         assertThat(snapshot).containsOnlyKeys("data");
     }
+
+    @Test
+    void aTruncatedFileIsMovedAsideAndTheRegistryStartsEmpty() throws IOException {
+        NetworkRegistry first = NetworkRegistry.open(stateDir);
+        first.recordManaged("data", DATA);
+        String whole = Files.readString(file());
+        Files.writeString(file(), whole.substring(0, whole.length() / 2));
+
+        NetworkRegistry reopened = NetworkRegistry.open(stateDir);
+
+        assertThat(reopened.managed()).isEmpty();
+        assertThat(reopened.movedAside()).isPresent();
+        assertThat(file()).doesNotExist();
+        assertThat(reopened.movedAside().get().getFileName().toString()).startsWith("networks.json.corrupt-");
+        assertThat(reopened.movedAside().get()).hasContent(whole.substring(0, whole.length() / 2));
+        reopened.recordManaged("data", DATA);
+        assertThat(NetworkRegistry.open(stateDir).managed()).containsOnlyKeys("data");
+    }
+
+    @Test
+    void aFileThatIsJsonButNotARegistryIsMovedAside() throws IOException {
+        Files.writeString(file(), "{\"managed\": {\"data\": {\"nics\": []}}}");
+
+        NetworkRegistry reopened = NetworkRegistry.open(stateDir);
+
+        assertThat(reopened.managed()).isEmpty();
+        assertThat(reopened.movedAside()).isPresent();
+    }
+
+    @Test
+    void aSaveThatCannotBeWrittenIsKeptInMemoryAndWrittenLater() throws IOException {
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+        Path blocker = stateDir.resolve("networks.json." + ProcessHandle.current().pid() + "."
+                + Thread.currentThread().getId() + ".tmp");
+        // The temporary file's name taken by a directory: creating it fails as a full or read-only disk would.
+        Files.createDirectories(blocker.resolve("x"));
+
+        registry.recordManaged("data", DATA);
+
+        assertThat(registry.managed()).containsOnlyKeys("data");
+        assertThat(file()).doesNotExist();
+        Files.delete(blocker.resolve("x"));
+        Files.delete(blocker);
+        registry.retrySave();
+        assertThat(NetworkRegistry.open(stateDir).managed()).containsOnlyKeys("data");
+    }
 }

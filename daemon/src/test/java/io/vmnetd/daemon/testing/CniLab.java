@@ -44,6 +44,7 @@ public final class CniLab implements AutoCloseable, BeforeAllCallback, AfterAllC
     private DaemonUnderTest daemon;
     private final List<TestNetns> pods = new ArrayList<>();
     private final List<CniCall> adds = new ArrayList<>();
+    private java.util.function.Consumer<DaemonUnderTest> beforeStart = d -> { };
 
     private CniLab(String networksYaml, boolean asProcess, String... nics) {
         this.networksYaml = networksYaml;
@@ -68,10 +69,17 @@ public final class CniLab implements AutoCloseable, BeforeAllCallback, AfterAllC
         return lab;
     }
 
+    /** Something to do to the daemon's files before it starts, e.g. {@link DaemonUnderTest#stateDirOnTmpfs}. */
+    public CniLab beforeStart(java.util.function.Consumer<DaemonUnderTest> prepare) {
+        this.beforeStart = prepare;
+        return this;
+    }
+
     private void begin() {
         topology = LabTopology.withNics(nics);
         try {
             daemon = DaemonUnderTest.create(networksYaml);
+            beforeStart.accept(daemon);
             if (asProcess) {
                 daemon.startProcess();
             } else {

@@ -40,6 +40,7 @@ public final class DaemonUnderTest implements AutoCloseable {
     private int resyncSeconds = 60;
     private String networksYaml = "";
     private Daemon inProcess;
+    private boolean stateDirMounted;
     private Process process;
 
     private DaemonUnderTest(Path dir) {
@@ -110,6 +111,22 @@ public final class DaemonUnderTest implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * Puts the state directory on its own small tmpfs ({@code size}, e.g. "512k"), to fill it up or make it
+     * read-only; unmounted by {@link #close()}. Call before starting.
+     */
+    public DaemonUnderTest stateDirOnTmpfs(String size) {
+        requireStopped();
+        try {
+            Files.createDirectories(stateDir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Shell.check("mount", "-t", "tmpfs", "-o", "size=" + size + ",mode=0700", "vmnetd-state", stateDir.toString());
+        stateDirMounted = true;
+        return this;
     }
 
     /** Starts the daemon inside the test JVM and waits until /readyz answers 200. */
@@ -308,6 +325,9 @@ public final class DaemonUnderTest implements AutoCloseable {
             }
             stop();
         } finally {
+            if (stateDirMounted) {
+                Shell.run("umount", "-l", stateDir.toString());
+            }
             try (Stream<Path> all = Files.walk(dir)) {
                 all.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
             } catch (IOException ignored) {
@@ -333,7 +353,7 @@ public final class DaemonUnderTest implements AutoCloseable {
         }
     }
 
-    static void sleep(long millis) {
+    public static void sleep(long millis) {
         try {
             Thread.sleep(millis);
         } catch (InterruptedException e) {

@@ -155,6 +155,16 @@ public final class KernelState {
         return require(dev).path("linkinfo").path("info_data");
     }
 
+    /** The bridge port's isolated flag (linkinfo.info_slave_data.isolated); false when not a bridge port. */
+    public boolean isolated(String dev) {
+        return require(dev).path("linkinfo").path("info_slave_data").path("isolated").asBoolean(false);
+    }
+
+    /** The link's MAC address as iproute2 prints it. */
+    public String mac(String dev) {
+        return require(dev).path("address").asText();
+    }
+
     /** The bridge's vlan_filtering (0 or 1). */
     public int vlanFiltering(String bridge) {
         return infoData(bridge).path("vlan_filtering").asInt(-1);

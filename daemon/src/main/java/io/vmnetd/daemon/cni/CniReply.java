@@ -1,4 +1,4 @@
-package io.vmnetd.daemon.api;
+package io.vmnetd.daemon.cni;
 
 import java.util.Objects;
 import java.util.Optional;

@@ -1,0 +1,152 @@
+package io.vmnetd.daemon.reconcile;
+
+import io.vmnetd.daemon.model.DesiredNetwork;
+import io.vmnetd.daemon.model.VmPort;
+import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.PortVlans;
+import io.vmnetd.netlink.RtNetlink;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Function;
+
+/**
+ * One VM port at a time, as CNI calls need it: made, addressed, checked and removed under its cluster network's lock,
+ * planned by the same {@link Planner} and applied by the same steps that reconciles repair it with. Reads only the
+ * bridge and the port, never the whole node.
+ */
+public final class VmPorts {
+    private final RtNetlink host;
+    private final StepContext context;
+    private final Function<String, ReentrantLock> locks;
+    private final Function<String, DesiredNetwork> networks;
+
+    VmPorts(RtNetlink host, StepContext context, Function<String, ReentrantLock> locks,
+            Function<String, DesiredNetwork> networks) {
+        this.host = host;
+        this.context = context;
+        this.locks = locks;
+        this.networks = networks;
+    }
+
+    /**
+     * Makes {@code port} of {@code network} exactly as described: the pair if it is missing, the bridge port's
+     * master, VLANs and flags, MTU, up.
+     *
+     * @return what was done, one line a step
+     * @throws Blocked when a problem keeps the port from being made (bridge missing, pod gone)
+     * @throws io.vmnetd.netlink.nl.NetlinkException when a step fails
+     */
+    public List<String> apply(String network, VmPort port) {
+        DesiredNetwork n = networks.apply(network).withPorts(List.of(port));
+        ReentrantLock lock = locks.apply(network);
+        lock.lock();
+        try {
+            Plan plan = Planner.planPorts(n, view(n));
+            if (!plan.problems().isEmpty() || !plan.portProblems().isEmpty()) {
+                List<String> why = new ArrayList<>(plan.problems());
+                why.addAll(plan.portProblems());
+                throw new Blocked(String.join("; ", why));
+            }
+            List<String> applied = new ArrayList<>();
+            for (Step step : plan.steps()) {
+                step.apply(context);
+                applied.add(step.describe());
+            }
+            return applied;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The port cannot be made as described now: its bridge is missing, its pod gone. Nothing was changed. */
+    public static final class Blocked extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        Blocked(String why) {
+            super(why);
+        }
+    }
+
+    /** Gives the pod end of an applied port its description's addresses and routes (after IPAM answered). */
+    public void address(String network, VmPort port) {
+        if (port.pod().addresses().isEmpty() && port.pod().routes().isEmpty()) {
+            return;
+        }
+        ReentrantLock lock = locks.apply(network);
+        lock.lock();
+        try {
+            new PortSteps.AddPodAddressing(port.pod()).apply(context);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * What differs between {@code port} and the kernel, host and pod end, as the steps that would repair it and the
+     * problems that keep it from being as described; empty when it is exactly as described. Changes nothing.
+     */
+    public List<String> check(String network, VmPort port) {
+        DesiredNetwork n = networks.apply(network).withPorts(List.of(port));
+        ReentrantLock lock = locks.apply(network);
+        lock.lock();
+        try {
+            PodView pod = context.inNamespace(port.pod().netns(), rtnl -> {
+                Optional<Link> link = rtnl.links().find(port.pod().ifName());
+                return new PodView(link, link.isEmpty() ? List.of()
+                        : rtnl.addresses().list(port.pod().ifName()).stream().map(a -> a.prefix()).toList());
+            });
+            Plan plan = Planner.planPort(n, view(n), pod);
+            List<String> out = new ArrayList<>();
+            plan.steps().forEach(s -> out.add(s.describe()));
+            out.addAll(plan.problems());
+            out.addAll(plan.portProblems());
+            return out;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Deletes a VM port's host end (the pod end goes with it); a missing one is fine. */
+    public void remove(String network, String hostIfName) {
+        ReentrantLock lock = locks.apply(network);
+        lock.lock();
+        try {
+            host.links().deleteIfExists(hostIfName);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The bridge, the ports of {@code n} that exist, and their VLANs. */
+    KernelView view(DesiredNetwork n) {
+        List<Link> links = new ArrayList<>();
+        Map<Integer, PortVlans> vlans = new HashMap<>();
+        host.links().find(n.bridge()).ifPresent(links::add);
+        for (VmPort p : n.ports()) {
+            host.links().find(p.hostIfName()).ifPresent(l -> {
+                links.add(l);
+                vlans.put(l.index(), host.bridgeVlans().list(l.name()));
+            });
+        }
+        return withGoneNamespaces(new KernelView(links, vlans), n);
+    }
+
+    /** {@code view}, told whose pod namespaces are gone: looked at only for ports whose host end is missing. */
+    static KernelView withGoneNamespaces(KernelView view, DesiredNetwork n) {
+        Set<Path> gone = new HashSet<>();
+        for (VmPort p : n.ports()) {
+            if (view.link(p.hostIfName()).isEmpty() && !Files.exists(p.pod().netns())) {
+                gone.add(p.pod().netns());
+            }
+        }
+        return gone.isEmpty() ? view : view.withGoneNamespaces(gone);
+    }
+}
