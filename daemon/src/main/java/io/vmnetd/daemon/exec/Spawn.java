@@ -24,6 +24,8 @@ import jnr.ffi.Pointer;
 final class Spawn {
     static final int PROGRAM_FD = 3;
     private static final String PROGRAM_PATH = "/proc/self/fd/" + PROGRAM_FD;
+    /** SIGCANCEL (32) and SIGSETXID (33): bit n-1 of a sigset_t's first word. */
+    private static final long GLIBC_INTERNAL_SIGNALS = (1L << 31) | (1L << 32);
 
     private Spawn() {}
 
@@ -69,6 +71,9 @@ final class Spawn {
                 checkRc("posix_spawnattr_setsigmask", c.posix_spawnattr_setsigmask(attr, none));
                 Pointer all = memory(SIGSET_BYTES);
                 c.sigfillset(all);
+                // sigfillset leaves out glibc's own signals 32 and 33, and its posix_spawn then sets them to SIG_IGN
+                // in the child, which exec keeps. Their bits, set by hand (sigaddset refuses them), make them default.
+                all.putLong(0, all.getLong(0) | GLIBC_INTERNAL_SIGNALS);
                 checkRc("posix_spawnattr_setsigdefault", c.posix_spawnattr_setsigdefault(attr, all));
 
                 Strings argv = new Strings(command.argv());

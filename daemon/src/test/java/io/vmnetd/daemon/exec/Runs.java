@@ -10,7 +10,8 @@ import java.util.Map;
 
 /** Shortcuts for the child process tests: run a plugin, and look at processes through /proc. */
 final class Runs {
-    static final Limits QUICK = Limits.of(Duration.ofSeconds(5), 8 << 20, 8 << 20);
+    /** A timeout no healthy run here comes near, so that reaching it is a failure to notice. */
+    static final Limits QUICK = Limits.of(Duration.ofSeconds(10), 8 << 20, 8 << 20);
 
     private Runs() {}
 
