@@ -7,6 +7,7 @@ import io.vmnetd.daemon.exec.UntrustedPathException.Problem;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,6 +45,10 @@ class TrustedExecutableTest {
                 .hasMessageStartingWith(p + ": refused: " + d + " is writable by others")
                 .hasMessageContaining("owner uid 0, gid 0, mode 0777 drwxrwxrwx")
                 .hasMessageContaining("allowed: owned by root (uid 0) and writable by neither group nor others");
+
+        Path othersOnly = plugins.file("otherw", "#!/bin/sh\n", "rwxr-xrwx");
+        refused(() -> TrustedExecutable.open(othersOnly), Problem.GROUP_OR_WORLD_WRITABLE, othersOnly.toString())
+                .hasMessageContaining("it is writable by others (owner uid 0, gid 0, mode 0757 -rwxr-xrwx)");
     }
 
     @Test
@@ -157,6 +162,28 @@ class TrustedExecutableTest {
         Path d = plugins.mkdir("open", "rwxrwxrwx");
         refused(() -> TrustedExecutable.checkDirectory(d), Problem.GROUP_OR_WORLD_WRITABLE, d.toString())
                 .hasMessageStartingWith(d + ": refused: it is writable by others");
+    }
+
+    @Test
+    void openingAndRefusingLeavesNoDescriptorOpen() throws Exception {
+        Path ok = plugins.script("ok", "exit 0\n");
+        Path link = Files.createSymbolicLink(plugins.dir.resolve("link"), Path.of("ok"));
+        Path open = plugins.mkdir("open", "rwxrwxrwx");
+        Path inOpen = plugins.script("open/plugin", "exit 0\n");
+        Path viaOpen = Files.createSymbolicLink(plugins.dir.resolve("viaopen"), inOpen);
+        Path loop = Files.createSymbolicLink(plugins.dir.resolve("loop"), Path.of("loop"));
+        Path data = plugins.file("data", "", "rw-r--r--");
+        int before = Runs.openDescriptors();
+
+        for (int i = 0; i < 50; i++) {
+            TrustedExecutable.open(ok).close();
+            TrustedExecutable.open(link).close();
+            TrustedExecutable.checkDirectory(plugins.dir);
+            for (Path refused : List.of(inOpen, viaOpen, loop, data, open, plugins.dir.resolve("missing/x"))) {
+                assertThatThrownBy(() -> TrustedExecutable.open(refused)).isInstanceOf(UntrustedPathException.class);
+            }
+        }
+        assertThat(Runs.openDescriptors()).isEqualTo(before);
     }
 
     private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> refused(
