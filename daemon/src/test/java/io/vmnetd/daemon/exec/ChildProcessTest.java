@@ -38,6 +38,18 @@ class ChildProcessTest {
     }
 
     @Test
+    void theReferenceIpamPluginsRunFromTheirPackage() throws Exception {
+        // Go binaries from containernetworking-plugins (a build dependency), run in place from /usr/lib/cni.
+        Map<String, String> version = Map.of("CNI_COMMAND", "VERSION");
+        byte[] conf = "{\"cniVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+        for (String plugin : new String[] {"/usr/lib/cni/host-local", "/usr/lib/cni/static"}) {
+            Outcome.Exited e = exited(run(Path.of(plugin), QUICK, version, conf));
+            assertThat(e.code()).as(plugin).isZero();
+            assertThat(e.stdoutText()).as(plugin).contains("\"supportedVersions\":[").contains("\"1.0.0\"");
+        }
+    }
+
+    @Test
     void aPluginThatExitsWithoutReadingStdinIsAnsweredNormally() throws Exception {
         Path p = plugins.script("noread", "echo '{\"cniVersion\":\"1.0.0\"}'\n");
 
@@ -91,6 +103,16 @@ class ChildProcessTest {
         assertThat(goneWithin(pidIn(pidFile), Duration.ofSeconds(2))).as("the plugin's child is killed").isTrue();
 
         assertThat(run(out, oneMiB, Map.of(), NONE)).isEqualTo(new Outcome.OutputTooLarge(Outcome.Stream.STDOUT, 1 << 20));
+    }
+
+    @Test
+    void anOutputExactlyAtItsLimitIsKeptOneByteMoreIsNot() throws Exception {
+        Path five = plugins.script("five", "printf 12345\n");
+        Path six = plugins.script("six", "printf 123456 >&2\n");
+        Limits limits = Limits.of(Duration.ofSeconds(10), 5, 5);
+
+        assertThat(exited(run(five, limits, Map.of(), NONE)).stdoutText()).isEqualTo("12345");
+        assertThat(run(six, limits, Map.of(), NONE)).isEqualTo(new Outcome.OutputTooLarge(Outcome.Stream.STDERR, 5));
     }
 
     @Test
