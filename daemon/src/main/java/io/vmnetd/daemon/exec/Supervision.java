@@ -121,10 +121,15 @@ final class Supervision {
         return new Outcome.Signaled(signal, stdout.bytes(), stderr.bytes());
     }
 
+    /** After a failure in the middle of a run: no child may outlive it, and the failure is what is reported. */
     void killAndReapIfRunning() {
         if (!reaped) {
             killGroup();
-            reap();
+            try {
+                reap();
+            } catch (IllegalStateException alreadyReported) {
+                // reaped elsewhere: nothing is left to do for it
+            }
         }
     }
 
@@ -141,9 +146,10 @@ final class Supervision {
     private int reap() {
         ByteBuffer status = direct(4);
         while (libc().waitpid(pid, status, 0) < 0) {
-            if (errno() != EINTR) {
-                reaped = true; // ECHILD: someone else reaped it; nothing more can be done
-                return 0;
+            int errno = errno();
+            if (errno != EINTR) {
+                reaped = true; // ECHILD: something else in this JVM called waitpid(-1); its status is lost
+                throw new IllegalStateException("child " + pid + " cannot be reaped: " + describe(errno));
             }
         }
         reaped = true;
