@@ -4,21 +4,25 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vmnetd.daemon.config.CniSettings;
+import io.vmnetd.daemon.exec.ChildProcess;
+import io.vmnetd.daemon.exec.Command;
+import io.vmnetd.daemon.exec.Limits;
+import io.vmnetd.daemon.exec.SpawnException;
+import io.vmnetd.daemon.exec.TrustedExecutable;
+import io.vmnetd.daemon.exec.UntrustedPathException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * Runs IPAM plugins exactly as the CNI spec says (CNI_* environment, network config on stdin, result on stdout), only
@@ -26,6 +30,7 @@ import java.util.function.Supplier;
  * and never longer than {@code cni.ipamTimeoutSeconds}.
  */
 final class Ipam {
+    private static final Logger LOG = Logger.getLogger(Ipam.class.getName());
     private static final ObjectMapper JSON = new ObjectMapper();
     /** A CNI result is a few KiB; anything near this is not one. */
     static final int MAX_STDOUT = 1 << 20;
@@ -114,16 +119,16 @@ final class Ipam {
                 "it supports " + theirs));
     }
 
-    private List<String> askVersions(Path plugin, String wanted) {
+    /** What VERSION answers; empty when the plugin's answer is unusable (asked again next time). */
+    private List<String> askVersions(Path plugin, String wanted) throws CniError {
+        Outcome r = exec(plugin, Map.of("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"" + wanted + "\"}");
+        List<String> out = new ArrayList<>();
         try {
-            Outcome r = exec(plugin, Map.of("CNI_COMMAND", "VERSION"), "{\"cniVersion\":\"" + wanted + "\"}");
-            List<String> out = new ArrayList<>();
-            JsonNode n = JSON.readTree(r.stdout()).path("supportedVersions");
-            n.forEach(v -> out.add(v.asText()));
-            return out;
-        } catch (IOException | CniError e) {
+            JSON.readTree(r.stdout()).path("supportedVersions").forEach(v -> out.add(v.asText()));
+        } catch (IOException e) {
             return List.of();
         }
+        return r.exitCode() == 0 ? out : List.of();
     }
 
     private static long mtime(Path plugin) {
@@ -163,50 +168,40 @@ final class Ipam {
 
     private record Outcome(int exitCode, String stdout, String stderr) {}
 
+    /**
+     * Runs the plugin through {@link ChildProcess}: opened and checked (root-owned, writable by nobody else, all the
+     * way up) right before it runs, by the descriptor that then runs; its whole process group killed at the timeout.
+     */
     private Outcome exec(Path plugin, Map<String, String> env, String stdin) throws CniError {
-        Duration timeout = settings.get().ipamTimeout();
-        ProcessBuilder pb = new ProcessBuilder(plugin.toString());
-        Map<String, String> e = pb.environment();
-        e.clear();
-        e.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
-        e.putAll(env);
-        Process p;
-        try {
-            p = pb.start();
-        } catch (IOException ex) {
-            throw new CniError(CniError.IO_FAILURE, "cannot run IPAM plugin " + plugin, ex.getMessage());
+        String name = plugin.getFileName().toString();
+        Map<String, String> environment = new HashMap<>(env);
+        environment.put("PATH", "/usr/sbin:/usr/bin:/sbin:/bin");
+        Limits limits = Limits.of(settings.get().ipamTimeout(), MAX_STDOUT, MAX_STDERR);
+        io.vmnetd.daemon.exec.Outcome outcome;
+        try (TrustedExecutable program = TrustedExecutable.open(plugin)) {
+            outcome = ChildProcess.run(program, Command.of(program, environment, stdin.getBytes(StandardCharsets.UTF_8)),
+                    limits);
+        } catch (UntrustedPathException e) {
+            throw new CniError(CniError.INVALID_NETWORK_CONFIG, "ipam.type: IPAM plugin " + name + " is refused: "
+                    + e.getMessage());
+        } catch (SpawnException e) {
+            throw new CniError(CniError.IO_FAILURE, "cannot run IPAM plugin " + plugin, e.getMessage());
         }
-        CompletableFuture<byte[]> out = CompletableFuture.supplyAsync(() -> drain(p.getInputStream(), MAX_STDOUT));
-        CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> drain(p.getErrorStream(), MAX_STDERR));
-        try (var in = p.getOutputStream()) {
-            in.write(stdin.getBytes(StandardCharsets.UTF_8));
-        } catch (IOException notRead) {
-            // The plugin may exit without reading stdin (skel plugins do for VERSION); its stdout is the answer.
-        }
-        try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                throw new CniError(CniError.IO_FAILURE, "IPAM plugin " + plugin.getFileName() + " timed out after "
-                        + timeout.toSeconds() + " s and was killed");
+        if (outcome instanceof io.vmnetd.daemon.exec.Outcome.Exited x) {
+            if (x.outputLeftOpen()) {
+                LOG.warning("IPAM plugin " + name + " exited but left a process holding its output open");
             }
-            return new Outcome(p.exitValue(), new String(out.get(1, TimeUnit.SECONDS), StandardCharsets.UTF_8),
-                    new String(err.get(1, TimeUnit.SECONDS), StandardCharsets.UTF_8));
-        } catch (InterruptedException ex) {
-            Thread.currentThread().interrupt();
-            p.destroyForcibly();
-            throw new CniError(CniError.TRY_AGAIN_LATER, "interrupted while running IPAM plugin " + plugin);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException ex) {
-            throw new CniError(CniError.IO_FAILURE, "IPAM plugin " + plugin.getFileName()
-                    + " left its output open after exiting");
+            return new Outcome(x.code(), x.stdoutText(), x.stderrText());
         }
-    }
-
-    private static byte[] drain(InputStream in, int limit) {
-        try (in) {
-            return in.readNBytes(limit);
-        } catch (IOException e) {
-            return new byte[0];
+        if (outcome instanceof io.vmnetd.daemon.exec.Outcome.TimedOut t) {
+            throw new CniError(CniError.IO_FAILURE, "IPAM plugin " + name + " timed out after "
+                    + t.after().toSeconds() + " s; it and its process group were killed",
+                    "cni.ipamTimeoutSeconds is " + limits.timeout().toSeconds());
         }
+        if (outcome instanceof io.vmnetd.daemon.exec.Outcome.OutputTooLarge o) {
+            throw new CniError(CniError.IO_FAILURE, "IPAM plugin " + name + " wrote more than " + o.limit()
+                    + " bytes to " + o.stream().name().toLowerCase(java.util.Locale.ROOT) + "; it was killed");
+        }
+        throw new CniError(CniError.IO_FAILURE, "IPAM plugin " + name + " failed: " + outcome.describe());
     }
 }

@@ -12,14 +12,43 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 
 /** Finding and running IPAM plugins: only from allowed directories, whatever else CNI_PATH names. */
 class IpamPluginTest {
-    @TempDir
-    Path dir;
-    @TempDir
-    Path other;
+    // Plugins run only from root-owned directories nobody else can write, all the way up: not from /tmp.
+    private Path dir;
+    private Path other;
+
+    @BeforeEach
+    void dirs() throws IOException {
+        dir = Files.createTempDirectory(Path.of("/var/lib"), "vmnetd-ipam-test-");
+        other = Files.createTempDirectory(Path.of("/var/lib"), "vmnetd-ipam-test-");
+        for (Path d : List.of(dir, other)) {
+            Files.setPosixFilePermissions(d, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+
+    @AfterEach
+    void removeDirs() throws IOException {
+        for (Path d : List.of(dir, other)) {
+            try (var files = Files.walk(d)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    @Test
+    void aPluginInAWorldWritableDirectoryIsRefused() throws Exception {
+        Path shared = Files.createDirectories(dir.resolve("shared"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        plugin(shared, "evil", "echo '{}'");
+
+        assertThatThrownBy(() -> ipam(List.of(shared)).add(conf("evil", ""), call("")))
+                .isInstanceOf(CniError.class).hasMessageContaining("refused").hasMessageContaining("writable");
+        assertThat(Files.exists(shared.resolve("ran"))).isFalse();
+    }
 
     private Ipam ipam(List<Path> allowed) {
         return new Ipam(() -> new CniSettings(allowed, Duration.ofSeconds(10), Duration.ofSeconds(60)));
