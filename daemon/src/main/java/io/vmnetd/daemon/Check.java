@@ -2,6 +2,7 @@ package io.vmnetd.daemon;
 
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.model.NetworkPort;
+import io.vmnetd.daemon.model.PodEnd;
 import io.vmnetd.daemon.reconcile.Reconciler;
 import io.vmnetd.daemon.reconcile.ReconcileObserver;
 import io.vmnetd.daemon.reconcile.StepContext;
@@ -28,7 +29,7 @@ final class Check {
                 }
 
                 @Override
-                public NetNs openNamespace(Path netns) {
+                public NetNs openNamespace(PodEnd pod) {
                     throw new IllegalStateException("--check applies nothing");
                 }
             };

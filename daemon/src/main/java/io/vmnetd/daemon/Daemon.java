@@ -6,6 +6,8 @@ import io.vmnetd.daemon.cni.CniService;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.metrics.Metrics;
 import io.vmnetd.daemon.model.NetworkPort;
+import io.vmnetd.daemon.model.PodEnd;
+import io.vmnetd.daemon.netns.NamespaceFiles;
 import io.vmnetd.daemon.reconcile.Reason;
 import io.vmnetd.daemon.reconcile.ReconcileLoop;
 import io.vmnetd.daemon.reconcile.ReconcileObserver;
@@ -171,8 +173,8 @@ public final class Daemon implements AutoCloseable {
             }
 
             @Override
-            public NetNs openNamespace(Path netns) {
-                return NetNs.open(netns);
+            public NetNs openNamespace(PodEnd pod) {
+                return NamespaceFiles.openPod(pod);
             }
         };
     }

@@ -34,8 +34,13 @@ public final class NetNs implements AutoCloseable {
      * @throws InvalidArgumentException when it exists but is not a network namespace
      */
     public static NetNs open(Path path) {
-        String p = path.toString();
-        int fd = libc().open(p, Native.O_RDONLY | Native.O_CLOEXEC);
+        return open(path, path.toString());
+    }
+
+    /** Opens {@code path}, reported in messages as {@code name}. */
+    private static NetNs open(Path path, String name) {
+        String p = name;
+        int fd = libc().open(path.toString(), Native.O_RDONLY | Native.O_CLOEXEC);
         if (fd < 0) {
             throw new NetlinkException("open network namespace", p, Errno.of(Native.errno()), null);
         }
@@ -47,9 +52,74 @@ public final class NetNs implements AutoCloseable {
         return new NetNs(fd, p);
     }
 
+    /**
+     * Opens {@code path} as a network namespace without trusting what is there: the name is first opened with
+     * O_PATH (so that a FIFO never blocks, nothing is read) and, unless {@code followLink}, O_NOFOLLOW (a link planted
+     * at the name is the link itself); that descriptor must be on nsfs; only then is the very same file opened for
+     * use, through /proc/self/fd. {@code followLink} is for /proc/PID/ns/net, a link into nsfs by design.
+     *
+     * @throws NetlinkException with ENOENT when the path does not exist
+     * @throws InvalidArgumentException naming what the file is when it is not a network namespace
+     */
+    public static NetNs openStrict(Path path, boolean followLink) {
+        String p = path.toString();
+        int pathFd = libc().open(p, Native.O_PATH | Native.O_CLOEXEC | (followLink ? 0 : Native.O_NOFOLLOW));
+        if (pathFd < 0) {
+            throw new NetlinkException("open network namespace", p, Errno.of(Native.errno()), null);
+        }
+        try {
+            ByteBuffer fs = Native.direct(Native.STATFS_SIZE);
+            int rc = libc().fstatfs(pathFd, fs);
+            java.lang.ref.Reference.reachabilityFence(fs);
+            if (rc != 0) {
+                throw new NetlinkException("stat network namespace", p, Errno.of(Native.errno()), null);
+            }
+            if (fs.getLong(0) != Native.NSFS_MAGIC) {
+                throw new InvalidArgumentException("netns", "\"" + p + "\" is not a network namespace: "
+                        + describe(pathFd));
+            }
+            return open(Path.of("/proc/self/fd/" + pathFd), p);
+        } finally {
+            libc().close(pathFd);
+        }
+    }
+
+    /** What a non-namespace file is, for the error: a symlink, a FIFO, a regular file... */
+    private static String describe(int fd) {
+        ByteBuffer st = Native.direct(STAT_SIZE);
+        int rc = libc().fstat(fd, st);
+        java.lang.ref.Reference.reachabilityFence(st);
+        if (rc != 0) {
+            return "it cannot be examined";
+        }
+        int mode = st.getInt(24) & 0170000;
+        return switch (mode) {
+            case 0120000 -> "it is a symbolic link";
+            case 0010000 -> "it is a FIFO";
+            case 0100000 -> "it is a regular file";
+            case 0040000 -> "it is a directory";
+            case 0140000 -> "it is a socket";
+            default -> "it is a device or other special file";
+        };
+    }
+
     /** The namespace of the calling thread. */
     public static NetNs current() {
         return open(Path.of("/proc/thread-self/ns/net"));
+    }
+
+    /** A namespace's identity: its nsfs inode, stable for the namespace's life, and the device. */
+    public record Identity(long device, long inode) {
+        @Override
+        public String toString() {
+            return "net:[" + inode + "]";
+        }
+    }
+
+    /** This namespace's identity; two handles are on the same namespace exactly when their identities are equal. */
+    public Identity identity() {
+        long[] id = identityOf();
+        return new Identity(id[0], id[1]);
     }
 
     public int fd() {
@@ -63,9 +133,7 @@ public final class NetNs implements AutoCloseable {
 
     /** True when both handles name the same namespace (same nsfs inode). */
     public boolean isSameAs(NetNs other) {
-        long[] a = identity();
-        long[] b = other.identity();
-        return a[0] == b[0] && a[1] == b[1];
+        return identity().equals(other.identity());
     }
 
     /** Runs {@code work} with a thread inside this namespace and returns its result; exceptions pass through. */
@@ -110,7 +178,7 @@ public final class NetNs implements AutoCloseable {
         return result.get();
     }
 
-    private long[] identity() {
+    private long[] identityOf() {
         ByteBuffer st = Native.direct(STAT_SIZE);
         int rc = libc().fstat(fd(), st);
         java.lang.ref.Reference.reachabilityFence(st);

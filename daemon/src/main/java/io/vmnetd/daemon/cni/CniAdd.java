@@ -9,7 +9,6 @@ import io.vmnetd.daemon.state.AttachmentJournal;
 import io.vmnetd.daemon.state.AttachmentKey;
 import io.vmnetd.netlink.MacAddress;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,8 +24,11 @@ final class CniAdd {
     private final Ipam ipam;
     private final Teardown teardown;
     private final KeyLocks locks;
+    private final PodNamespaces namespaces;
 
-    CniAdd(Networks networks, AttachmentJournal journal, Ipam ipam, Teardown teardown, KeyLocks locks) {
+    CniAdd(Networks networks, AttachmentJournal journal, Ipam ipam, Teardown teardown, KeyLocks locks,
+           PodNamespaces namespaces) {
+        this.namespaces = namespaces;
         this.networks = networks;
         this.journal = journal;
         this.ipam = ipam;
@@ -36,9 +38,9 @@ final class CniAdd {
 
     ObjectNode add(CniRequest req, NetConf conf) throws CniError {
         AttachmentKey key = req.key();
-        Path netns = PodNamespaces.require(req);
         NetworkResolver.Resolved net = NetworkResolver.resolve(conf, networks.config(), networks::bridgeMtu);
         try (KeyLocks.Held held = locks.lock(key)) {
+            PodNamespaces.Checked netns = namespaces.forAdd(req, key);
             Optional<Attachment> existing = journal.get(key);
             if (existing.isPresent() && isRepeat(existing.get(), netns)) {
                 return again(existing.get(), conf);
@@ -58,9 +60,10 @@ final class CniAdd {
     }
 
     /** What the port must be: on the network's bridge with its VLANs and flags, the pod end named and addressed later. */
-    private static Attachment describe(AttachmentKey key, Path netns, NetworkResolver.Resolved net, NetConf conf) {
+    private static Attachment describe(AttachmentKey key, PodNamespaces.Checked netns, NetworkResolver.Resolved net,
+                                       NetConf conf) {
         MacAddress mac = conf.mac().orElseGet(MacAddress::randomLocal);
-        PodEnd pod = new PodEnd(netns, key.ifName(), mac, List.of(), List.of());
+        PodEnd pod = new PodEnd(netns.path(), netns.identity(), key.ifName(), mac, List.of(), List.of());
         VmPort port = new VmPort(HostNames.of(key), pod, net.vlans(), conf.portIsolation(), conf.promiscMode(),
                 Attachment.owner(key));
         return new Attachment(key, net.vmNetwork(), net.clusterNetwork(), port, conf.cniVersion(),
@@ -97,8 +100,8 @@ final class CniAdd {
     }
 
     /** An ADD repeated for a live attachment in the same namespace answers as before, its port made as described. */
-    private static boolean isRepeat(Attachment a, Path netns) {
-        return a.state() == Attachment.State.READY && a.port().pod().netns().equals(netns);
+    private static boolean isRepeat(Attachment a, PodNamespaces.Checked netns) {
+        return a.state() == Attachment.State.READY && a.port().pod().netnsId().equals(netns.identity());
     }
 
     private ObjectNode again(Attachment a, NetConf conf) throws CniError {

@@ -16,8 +16,10 @@ final class CniCheck {
     private final Networks networks;
     private final AttachmentJournal journal;
     private final KeyLocks locks;
+    private final PodNamespaces namespaces;
 
-    CniCheck(Networks networks, AttachmentJournal journal, KeyLocks locks) {
+    CniCheck(Networks networks, AttachmentJournal journal, KeyLocks locks, PodNamespaces namespaces) {
+        this.namespaces = namespaces;
         this.networks = networks;
         this.journal = journal;
         this.locks = locks;
@@ -29,6 +31,11 @@ final class CniCheck {
             Attachment a = journal.get(key).filter(x -> x.state() == Attachment.State.READY).orElseThrow(() ->
                     new CniError(CniError.UNKNOWN_CONTAINER, "no attachment for container " + key.containerId()
                             + " interface " + key.ifName()));
+            if (!a.port().pod().isLiveAs(namespaces.identityFor(req))) {
+                throw new CniError(ATTACHMENT_DIFFERS, "CNI_NETNS " + req.netns().orElse("(unset)")
+                        + " is not the network namespace attachment " + key + " was made in ("
+                        + a.port().pod().netnsId() + " at " + a.port().pod().netns() + ")");
+            }
             NetworkResolver.Resolved net = NetworkResolver.resolve(conf, networks.config(), networks::bridgeMtu);
             if (!net.clusterNetwork().equals(a.clusterNetwork()) || !net.vlans().equals(a.port().vlans())) {
                 throw new CniError(ATTACHMENT_DIFFERS, "attachment " + key + " was made on " + a.clusterNetwork()

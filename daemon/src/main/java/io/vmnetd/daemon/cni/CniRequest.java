@@ -17,6 +17,8 @@ import java.util.Optional;
 public record CniRequest(String command, Optional<String> containerId, Optional<String> netns,
                          Optional<String> ifName, Optional<String> args, Optional<String> path, String config) {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Runtimes use 64 hex digits; room for other schemes, none for a flood. */
+    static final int MAX_CONTAINER_ID = 256;
 
     public static CniRequest parse(byte[] body) throws CniError {
         JsonNode n;
@@ -53,6 +55,10 @@ public record CniRequest(String command, Optional<String> containerId, Optional<
     /** The attachment this call is about: CNI_CONTAINERID and CNI_IFNAME, the latter a valid interface name. */
     public AttachmentKey key() throws CniError {
         String containerId = require(containerId(), "CNI_CONTAINERID");
+        if (containerId.length() > MAX_CONTAINER_ID || !Texts.isPrintable(containerId)) {
+            throw new CniError(CniError.INVALID_ENVIRONMENT, "CNI_CONTAINERID: \"" + Texts.printable(containerId, 80)
+                    + "\" is not a container id; allowed: 1.." + MAX_CONTAINER_ID + " printable characters");
+        }
         String name = require(ifName(), "CNI_IFNAME");
         try {
             Arguments.linkName("CNI_IFNAME", name);
@@ -60,24 +66,5 @@ public record CniRequest(String command, Optional<String> containerId, Optional<
             throw new CniError(CniError.INVALID_ENVIRONMENT, e.getMessage());
         }
         return new AttachmentKey(containerId, name);
-    }
-
-    /** CNI_ARGS "K1=V1;K2=V2" as a map; malformed pairs are an error naming them. */
-    public Map<String, String> cniArgs() throws CniError {
-        Map<String, String> out = new LinkedHashMap<>();
-        if (args.isEmpty() || args.get().isBlank()) {
-            return out;
-        }
-        for (String pair : args.get().split(";")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int eq = pair.indexOf('=');
-            if (eq <= 0) {
-                throw new CniError(CniError.INVALID_ENVIRONMENT, "CNI_ARGS: \"" + pair + "\" is not KEY=VALUE");
-            }
-            out.put(pair.substring(0, eq), pair.substring(eq + 1));
-        }
-        return out;
     }
 }

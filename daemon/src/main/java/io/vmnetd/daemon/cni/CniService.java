@@ -30,9 +30,10 @@ public final class CniService {
         KeyLocks locks = new KeyLocks();
         Ipam ipam = new Ipam(() -> networks.config().cni());
         Teardown teardown = new Teardown(networks, journal, ipam);
-        this.add = new CniAdd(networks, journal, ipam, teardown, locks);
+        PodNamespaces namespaces = new PodNamespaces(() -> networks.config().cni(), journal);
+        this.add = new CniAdd(networks, journal, ipam, teardown, locks, namespaces);
         this.del = new CniDel(journal, teardown, locks);
-        this.check = new CniCheck(networks, journal, locks);
+        this.check = new CniCheck(networks, journal, locks, namespaces);
         this.status = new CniStatus(networks);
         this.gc = new CniGc(journal, teardown, locks);
         this.reclaimer = new Reclaimer(networks, journal, teardown, locks, metrics);

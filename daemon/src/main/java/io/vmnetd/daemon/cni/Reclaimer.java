@@ -4,7 +4,7 @@ import io.vmnetd.daemon.metrics.Metrics;
 import io.vmnetd.daemon.state.Attachment;
 import io.vmnetd.daemon.state.AttachmentJournal;
 import io.vmnetd.netlink.Link;
-import java.nio.file.Files;
+import io.vmnetd.daemon.netns.NamespaceFiles;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -106,7 +106,7 @@ public final class Reclaimer {
         return switch (a.state()) {
             case ADDING -> Optional.of(Reason.INTERRUPTED_ADD);
             case DELETING -> Optional.of(Reason.INTERRUPTED_DEL);
-            case READY -> Files.exists(a.port().pod().netns()) ? Optional.empty() : Optional.of(Reason.NETNS_GONE);
+            case READY -> NamespaceFiles.isGone(a.port().pod()) ? Optional.of(Reason.NETNS_GONE) : Optional.empty();
         };
     }
 }

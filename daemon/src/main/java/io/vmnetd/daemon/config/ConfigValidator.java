@@ -12,7 +12,8 @@ final class ConfigValidator {
 
     private static final List<String> KEYS = List.of("socket", "socketGroup", "stateDir", "logLevel",
             "resyncSeconds", "cni", "metrics", "clusterNetworks", "vmNetworks");
-    private static final List<String> CNI_KEYS = List.of("ipamDirs", "ipamTimeoutSeconds", "reclaimSeconds");
+    private static final List<String> CNI_KEYS = List.of("ipamDirs", "ipamTimeoutSeconds", "reclaimSeconds",
+            "netnsPaths");
     private static final List<String> METRICS_KEYS = List.of("listen");
 
     // useradd's default NAME_REGEX, without the trailing '$' of Samba machine accounts.
@@ -60,7 +61,38 @@ final class ConfigValidator {
                 Duration.ofSeconds(cni.get().integer("ipamTimeoutSeconds", CniSettings.IPAM_TIMEOUT_SECONDS)
                         .orElse(CniSettings.DEFAULT_IPAM_TIMEOUT_SECONDS)),
                 Duration.ofSeconds(cni.get().integer("reclaimSeconds", CniSettings.RECLAIM_SECONDS)
-                        .orElse(CniSettings.DEFAULT_RECLAIM_SECONDS)));
+                        .orElse(CniSettings.DEFAULT_RECLAIM_SECONDS)),
+                netnsPaths(cni.get()));
+    }
+
+    /** Absolute, normalized paths whose components are names or a whole "*"; not "/" or a pattern ending in "*"/"". */
+    private List<String> netnsPaths(MappingFields cni) {
+        if (!cni.has("netnsPaths")) {
+            return CniSettings.DEFAULT_NETNS_PATHS;
+        }
+        List<String> out = new ArrayList<>();
+        cni.list("netnsPaths").ifPresent(list -> {
+            for (int i = 0; i < list.items().size(); i++) {
+                String path = Problems.item(cni.path("netnsPaths"), i);
+                LocatedNode node = list.items().get(i);
+                values.text(node, path).ifPresent(text -> {
+                    String[] parts = text.split("/", -1);
+                    boolean ok = text.startsWith("/") && parts.length >= 3 && !parts[parts.length - 1].isEmpty();
+                    for (int p = 1; p < parts.length && ok; p++) {
+                        ok = !parts[p].isEmpty() && !parts[p].equals(".") && !parts[p].equals("..")
+                                && (parts[p].equals("*") || !parts[p].contains("*"));
+                    }
+                    if (ok) {
+                        out.add(text);
+                    } else {
+                        values.problems().add(node.location(), path, "invalid pattern \"" + text + "\"; expected an "
+                                + "absolute path of at least two components, each a name or a whole \"*\", e.g. "
+                                + "/run/netns/*");
+                    }
+                });
+            }
+        });
+        return out;
     }
 
     private List<Path> ipamDirs(MappingFields cni) {

@@ -17,6 +17,9 @@ final class JournalLineFormatter extends Formatter {
 
     private static final int MAX_CAUSES = 10;
 
+    /** Longer messages are cut: a caller's 500 KB container id must not become a 500 KB log line. */
+    static final int MAX_MESSAGE = 4096;
+
     private final boolean priorityPrefix;
     private volatile boolean stackTraces;
 
@@ -98,10 +101,27 @@ final class JournalLineFormatter extends Formatter {
         return text.toString();
     }
 
-    private static String oneLine(String text) {
+    /**
+     * One line, safe for a terminal: line breaks become " | ", other control characters (a container id may carry
+     * terminal escapes) are written as \\xNN, and a message longer than {@value #MAX_MESSAGE} characters is cut.
+     */
+    static String oneLine(String text) {
         if (text == null) {
             return "";
         }
-        return text.strip().replace("\r\n", " | ").replace('\r', ' ').replace("\n", " | ");
+        String flat = text.strip().replace("\r\n", " | ").replace('\r', ' ').replace("\n", " | ");
+        StringBuilder out = new StringBuilder(Math.min(flat.length(), MAX_MESSAGE) + 16);
+        for (int i = 0; i < flat.length(); i++) {
+            if (out.length() >= MAX_MESSAGE) {
+                return out.append("… (").append(flat.length() - i).append(" more characters)").toString();
+            }
+            char c = flat.charAt(i);
+            if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+                out.append(String.format("\\x%02x", (int) c));
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 }

@@ -38,7 +38,7 @@ final class PortSteps {
         }
 
         public void apply(StepContext c) {
-            try (NetNs ns = c.openNamespace(pod.netns())) {
+            try (NetNs ns = c.openNamespace(pod)) {
                 LinkSpec spec = LinkSpec.veth(pod.ifName(), hostIfName).namespace(ns).mac(pod.mac()).mtu(mtu).up();
                 try {
                     c.host().links().create(spec);
@@ -65,7 +65,7 @@ final class PortSteps {
         }
 
         public void apply(StepContext c) {
-            c.inNamespace(pod.netns(), rtnl -> {
+            c.inNamespace(pod, rtnl -> {
                 Link link = rtnl.links().get(pod.ifName());
                 for (IpPrefix address : pod.addresses()) {
                     ignoreExisting(() -> rtnl.addresses().add(pod.ifName(), address));
@@ -91,7 +91,7 @@ final class PortSteps {
         }
 
         public void apply(StepContext c) {
-            c.inNamespace(pod.netns(), rtnl -> {
+            c.inNamespace(pod, rtnl -> {
                 rtnl.links().setMac(pod.ifName(), pod.mac());
                 return null;
             });
@@ -110,7 +110,7 @@ final class PortSteps {
 
         public void apply(StepContext c) {
             try {
-                c.inNamespace(pod.netns(), rtnl -> {
+                c.inNamespace(pod, rtnl -> {
                     rtnl.links().find(pod.ifName()).ifPresent(l -> rtnl.links().change(l, LinkChange.create().mtu(mtu)));
                     return null;
                 });

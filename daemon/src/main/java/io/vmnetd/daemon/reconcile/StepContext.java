@@ -1,8 +1,8 @@
 package io.vmnetd.daemon.reconcile;
 
+import io.vmnetd.daemon.model.PodEnd;
 import io.vmnetd.netlink.NetNs;
 import io.vmnetd.netlink.RtNetlink;
-import java.nio.file.Path;
 import java.util.function.Function;
 
 /** What steps apply changes with: the node's namespace, and a way into a pod's. */
@@ -10,15 +10,16 @@ public interface StepContext {
     RtNetlink host();
 
     /**
-     * Opens the pod's network namespace at {@code netns}; the caller closes it.
+     * Opens the pod's network namespace; the caller closes it.
      *
-     * @throws io.vmnetd.netlink.nl.NetlinkException with ENOENT when the namespace is gone
+     * @throws io.vmnetd.netlink.nl.NetlinkException with ENOENT when the namespace is gone (or its name now holds
+     *     another one)
      */
-    NetNs openNamespace(Path netns);
+    NetNs openNamespace(PodEnd pod);
 
-    /** Runs {@code work} with a handle inside the namespace at {@code netns} and returns its result. */
-    default <T> T inNamespace(Path netns, Function<RtNetlink, T> work) {
-        try (NetNs ns = openNamespace(netns); RtNetlink rtnl = RtNetlink.openIn(ns)) {
+    /** Runs {@code work} with a handle inside the pod's namespace and returns its result. */
+    default <T> T inNamespace(PodEnd pod, Function<RtNetlink, T> work) {
+        try (NetNs ns = openNamespace(pod); RtNetlink rtnl = RtNetlink.openIn(ns)) {
             return work.apply(rtnl);
         }
     }

@@ -5,7 +5,7 @@ import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.RtNetlink;
-import java.nio.file.Files;
+import io.vmnetd.daemon.netns.NamespaceFiles;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -98,7 +98,7 @@ public final class VmPorts {
         ReentrantLock lock = locks.apply(network);
         lock.lock();
         try {
-            PodView pod = context.inNamespace(port.pod().netns(), rtnl -> {
+            PodView pod = context.inNamespace(port.pod(), rtnl -> {
                 Optional<Link> link = rtnl.links().find(port.pod().ifName());
                 return new PodView(link, link.isEmpty() ? List.of()
                         : rtnl.addresses().list(port.pod().ifName()).stream().map(a -> a.prefix()).toList());
@@ -143,7 +143,7 @@ public final class VmPorts {
     static KernelView withGoneNamespaces(KernelView view, DesiredNetwork n) {
         Set<Path> gone = new HashSet<>();
         for (VmPort p : n.ports()) {
-            if (view.link(p.hostIfName()).isEmpty() && !Files.exists(p.pod().netns())) {
+            if (view.link(p.hostIfName()).isEmpty() && NamespaceFiles.isGone(p.pod())) {
                 gone.add(p.pod().netns());
             }
         }

@@ -6,6 +6,7 @@ import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.netlink.IpPrefix;
 import io.vmnetd.netlink.MacAddress;
+import io.vmnetd.netlink.NetNs;
 import io.vmnetd.netlink.VidSet;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -19,7 +20,7 @@ import java.util.OptionalInt;
  * is noticed on load instead of half-read.
  */
 record StoredAttachment(String containerId, String ifName, String vmNetwork, String clusterNetwork,
-                        String hostIfName, String netns, String mac, List<String> addresses, List<Route> routes,
+                        String hostIfName, String netns, Long netnsDevice, Long netnsInode, String mac, List<String> addresses, List<Route> routes,
                         String vids, Integer pvid, String untagged, Boolean isolated, Boolean promiscuousBridge,
                         String cniVersion, String netconf, String ipamResult, String state, String created) {
 
@@ -30,7 +31,8 @@ record StoredAttachment(String containerId, String ifName, String vmNetwork, Str
         VmPort p = a.port();
         PortVlanSpec v = p.vlans();
         return new StoredAttachment(a.key().containerId(), a.key().ifName(), a.vmNetwork().orElse(null),
-                a.clusterNetwork(), p.hostIfName(), p.pod().netns().toString(), p.pod().mac().toString(),
+                a.clusterNetwork(), p.hostIfName(), p.pod().netns().toString(), p.pod().netnsId().device(),
+                p.pod().netnsId().inode(), p.pod().mac().toString(),
                 p.pod().addresses().stream().map(IpPrefix::toString).toList(),
                 p.pod().routes().stream().map(r -> new Route(r.destination().toString(),
                         r.gateway().map(g -> g.getHostAddress()).orElse(null))).toList(),
@@ -49,7 +51,9 @@ record StoredAttachment(String containerId, String ifName, String vmNetwork, Str
         List<PodRoute> podRoutes = required("routes", routes).stream().map(r -> new PodRoute(
                 IpPrefix.parse(required("routes[].dst", r.dst())),
                 Optional.ofNullable(r.via()).map(IpPrefix::parseAddress))).toList();
-        PodEnd pod = new PodEnd(Path.of(required("netns", netns)), key.ifName(), MacAddress.parse(required("mac", mac)),
+        PodEnd pod = new PodEnd(Path.of(required("netns", netns)),
+                new NetNs.Identity(required("netnsDevice", netnsDevice), required("netnsInode", netnsInode)),
+                key.ifName(), MacAddress.parse(required("mac", mac)),
                 required("addresses", addresses).stream().map(IpPrefix::parse).toList(), podRoutes);
         VmPort port = new VmPort(required("hostIfName", hostIfName), pod, vlans, required("isolated", isolated),
                 required("promiscuousBridge", promiscuousBridge), Attachment.owner(key));

@@ -51,7 +51,8 @@ class IpamPluginTest {
     }
 
     private Ipam ipam(List<Path> allowed) {
-        return new Ipam(() -> new CniSettings(allowed, Duration.ofSeconds(10), Duration.ofSeconds(60)));
+        return new Ipam(() -> new CniSettings(allowed, Duration.ofSeconds(10), Duration.ofSeconds(60),
+                CniSettings.DEFAULT_NETNS_PATHS));
     }
 
     private static NetConf conf(String type, String pad) throws CniError {

@@ -62,7 +62,7 @@ class ConfigLoaderTest {
                 "info",
                 60,
                 new CniSettings(List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni")), Duration.ofSeconds(30),
-                        Duration.ofSeconds(60)),
+                        Duration.ofSeconds(60), List.of("/run/netns/*", "/var/run/netns/*", "/proc/*/ns/net")),
                 Optional.of(new HostPort("127.0.0.1", 9677)),
                 List.of(data),
                 List.of(

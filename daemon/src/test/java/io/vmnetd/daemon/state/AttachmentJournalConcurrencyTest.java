@@ -50,7 +50,8 @@ class AttachmentJournalConcurrencyTest {
 
     /** Version {@code n} of writer {@code writer}: every field derived from the pair, so a mix shows. */
     static Attachment version(int writer, int n) {
-        PodEnd pod = new PodEnd(java.nio.file.Path.of("/run/netns/w" + writer + "n" + n), KEY.ifName(),
+        PodEnd pod = new PodEnd(java.nio.file.Path.of("/run/netns/w" + writer + "n" + n),
+                new io.vmnetd.netlink.NetNs.Identity(writer, n), KEY.ifName(),
                 MacAddress.parse(String.format("02:00:00:%02x:%02x:%02x", writer, n >> 8, n & 0xff)),
                 java.util.List.of(), java.util.List.of());
         VmPort port = new VmPort("v" + writer + "-" + n, pod, PortVlanSpec.access(1 + writer * 1000 + n), n % 5 == 0,

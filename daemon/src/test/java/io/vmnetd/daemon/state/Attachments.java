@@ -6,6 +6,7 @@ import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.netlink.IpPrefix;
 import io.vmnetd.netlink.MacAddress;
+import io.vmnetd.netlink.NetNs;
 import io.vmnetd.netlink.VidSet;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -23,7 +24,7 @@ final class Attachments {
      */
     static Attachment full(String containerId, String ifName) {
         AttachmentKey key = new AttachmentKey(containerId, ifName);
-        PodEnd pod = new PodEnd(Path.of("/var/run/netns/cni-1234"), ifName, MacAddress.parse("02:00:5e:10:00:01"),
+        PodEnd pod = new PodEnd(Path.of("/var/run/netns/cni-1234"), new NetNs.Identity(4, 4026532301L), ifName, MacAddress.parse("02:00:5e:10:00:01"),
                 List.of(IpPrefix.parse("10.0.100.5/24"), IpPrefix.parse("fd00::5/64")),
                 List.of(new PodRoute(IpPrefix.parse("0.0.0.0/0"), Optional.of(IpPrefix.parseAddress("10.0.100.1"))),
                         new PodRoute(IpPrefix.parse("10.9.0.0/16"), Optional.empty())));
@@ -39,7 +40,7 @@ final class Attachments {
     /** Every optional field empty; a trunk without PVID or untagged VIDs; no addresses; still being added. */
     static Attachment sparse(String containerId, String ifName) {
         AttachmentKey key = new AttachmentKey(containerId, ifName);
-        PodEnd pod = new PodEnd(Path.of("/proc/4242/ns/net"), ifName, MacAddress.parse("02:00:00:00:00:02"),
+        PodEnd pod = new PodEnd(Path.of("/proc/4242/ns/net"), new NetNs.Identity(4, 4026532302L), ifName, MacAddress.parse("02:00:00:00:00:02"),
                 List.of(), List.of());
         VmPort port = new VmPort("vethsparse", pod, PortVlanSpec.trunk(VidSet.parse("2-4094")), false, false,
                 Attachment.owner(key));
@@ -50,7 +51,7 @@ final class Attachments {
     /** {@code a} with another pod MAC. */
     static Attachment withMac(Attachment a, String mac) {
         PodEnd p = a.port().pod();
-        return withPort(a, a.port().withPod(new PodEnd(p.netns(), p.ifName(), MacAddress.parse(mac), p.addresses(),
+        return withPort(a, a.port().withPod(new PodEnd(p.netns(), p.netnsId(), p.ifName(), MacAddress.parse(mac), p.addresses(),
                 p.routes())));
     }
 

@@ -49,5 +49,8 @@ public interface LibC {
     @SaveError
     int fstat(int fd, @Out ByteBuffer statbuf);
 
+    @SaveError
+    int fstatfs(int fd, @Out ByteBuffer statfsbuf);
+
     String strerror(int errnum);
 }

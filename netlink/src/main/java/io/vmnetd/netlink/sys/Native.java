@@ -30,7 +30,14 @@ public final class Native {
     public static final int POLLIN = 0x1;
 
     public static final int O_RDONLY = 0;
+    public static final int O_NOFOLLOW = 0x20000;
     public static final int O_CLOEXEC = 0x80000;
+    /** An fd that names a file without opening it: never blocks (a FIFO), never reads. */
+    public static final int O_PATH = 0x200000;
+
+    /** statfs.f_type of the nsfs pseudo file system, where namespace files live. */
+    public static final long NSFS_MAGIC = 0x6e736673L;
+    public static final int STATFS_SIZE = 120;
 
     public static final int CLONE_NEWNET = 0x40000000;
     /** _IO(0xb7, 0x3): asks an nsfs file which kind of namespace it is. */
