@@ -4,6 +4,7 @@ import io.vmnetd.daemon.api.ApiServer;
 import io.vmnetd.daemon.api.ApiServerOptions;
 import io.vmnetd.daemon.cni.CniService;
 import io.vmnetd.daemon.config.Config;
+import io.vmnetd.daemon.config.ConfigLayers;
 import io.vmnetd.daemon.metrics.Metrics;
 import io.vmnetd.daemon.model.NetworkPort;
 import io.vmnetd.daemon.model.PodEnd;
@@ -61,10 +62,15 @@ public final class Daemon implements AutoCloseable {
 
     private Daemon() {}
 
+    /** Starts with {@code config} read from {@code configFile}, and the API overlay if root applied one. */
     public static Daemon start(Path configFile, Config config) throws Exception {
+        return start(ConfigLayers.load(configFile, config));
+    }
+
+    public static Daemon start(ConfigLayers.Layered layers) throws Exception {
         Daemon d = new Daemon();
         try {
-            d.boot(configFile, config);
+            d.boot(layers);
         } catch (Exception | Error e) {
             d.close();
             throw e;
@@ -72,7 +78,8 @@ public final class Daemon implements AutoCloseable {
         return d;
     }
 
-    private void boot(Path configFile, Config config) throws Exception {
+    private void boot(ConfigLayers.Layered layers) throws Exception {
+        Config config = layers.effective();
         AttachmentJournal journal = AttachmentJournal.open(config.stateDir());
         journal.movedAside().forEach(f -> metrics.stateFileMovedAside("journal"));
         NetworkRegistry registry = NetworkRegistry.open(config.stateDir());
@@ -102,7 +109,7 @@ public final class Daemon implements AutoCloseable {
         reconciler = new Reconciler(host, stepContext(), registry, config,
                 () -> livePorts(journal), journal::readyVersion, observer);
         cni = new CniService(new NodeNetworks(reconciler, host), journal, metrics, () -> service.isReady());
-        service = new DaemonService(reconciler, host, journal, metrics, configFile, drift, cni::handle);
+        service = new DaemonService(reconciler, host, journal, metrics, layers, drift, cni::handle);
         metrics.gauge("vmnetd_ports", "VM ports attached by CNI", () -> journal.all().size());
         metrics.gauge("vmnetd_links", "links in the node's namespace", () -> host.links().list().size());
         metrics.gauge("vmnetd_vids", "VIDs carried by the uplinks of all cluster networks",
@@ -110,7 +117,7 @@ public final class Daemon implements AutoCloseable {
 
         // The API first: its socket lock is what stops a second daemon before it touches anything.
         api = ApiServer.start(config.socket(), config.socketGroup(), service,
-                ApiServerOptions.defaults().withMetricsListen(config.metricsListen()));
+                ApiServerOptions.defaults().withMetricsListen(config.metricsListen()).withAdminGroup(config.adminGroup()));
         LOG.info("vmnetd " + DaemonService.VERSION + " serving " + config.socket());
 
         loop = new ReconcileLoop(reconciler, Duration.ofSeconds(config.resyncSeconds()));

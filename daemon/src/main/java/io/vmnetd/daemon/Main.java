@@ -2,6 +2,7 @@ package io.vmnetd.daemon;
 
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigException;
+import io.vmnetd.daemon.config.ConfigLayers;
 import io.vmnetd.daemon.config.ConfigLoader;
 import io.vmnetd.daemon.log.Logging;
 import io.vmnetd.daemon.service.DaemonService;
@@ -37,13 +38,14 @@ public final class Main implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Config cfg;
+        ConfigLayers.Layered layers;
         try {
-            cfg = loadConfig();
+            layers = ConfigLayers.load(config, loadConfig());
         } catch (ConfigException e) {
             System.err.println(e.getMessage());
             return 2;
         }
+        Config cfg = layers.effective();
         if (logLevel != null && !Logging.LEVELS.containsKey(logLevel)) {
             System.err.println("--log-level: unknown level \"" + logLevel + "\"; allowed: error, warn, info, debug");
             return 2;
@@ -52,7 +54,7 @@ public final class Main implements Callable<Integer> {
         if (check) {
             return Check.run(cfg);
         }
-        Daemon daemon = Daemon.start(config, cfg);
+        Daemon daemon = Daemon.start(layers);
         installSignals(daemon);
         daemon.awaitStop();
         return 0;

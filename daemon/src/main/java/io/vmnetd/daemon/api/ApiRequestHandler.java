@@ -42,6 +42,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
     private Optional<Caller> caller = Optional.empty();
     private Optional<String> refusal;
+    private Optional<String> writeRefusal;
     private boolean busy;
 
     /** @param authorizer empty on the TCP listener, which has no peer identity and serves only public endpoints */
@@ -114,6 +115,11 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         ApiRoutes.Route route = resolution.route().orElseThrow();
+        Optional<String> writeRefused = ApiRoutes.changesTheNode(pending.request()) ? writeRefusal() : Optional.empty();
+        if (writeRefused.isPresent()) {
+            respond(ctx, pending, ApiResponse.error(HttpResponseStatus.FORBIDDEN, writeRefused.get()), false);
+            return;
+        }
         if (route.onEventLoop()) {
             respond(ctx, pending, invoke(route, pending.request()), false);
             return;
@@ -147,11 +153,25 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         return refusal;
     }
 
+    /** Like {@link #refusal()}, for requests that change the node; computed once per connection. */
+    private Optional<String> writeRefusal() {
+        if (writeRefusal == null) {
+            writeRefusal = authorizer.isEmpty() || caller.isEmpty()
+                    ? Optional.empty()
+                    : authorizer.get().writeRefusal(caller.get());
+            writeRefusal.ifPresent(reason -> LOG.warning("refused a change by API caller pid " + caller.get().pid()
+                    + ": " + reason));
+        }
+        return writeRefusal;
+    }
+
     private static ApiResponse invoke(ApiRoutes.Route route, ApiRequest request) {
         try {
             return route.endpoint().handle(request);
         } catch (BadRequestException e) {
             return ApiResponse.json(HttpResponseStatus.BAD_REQUEST, ApiJson.errorWithField(e.getMessage(), e.field()));
+        } catch (ForbiddenException e) {
+            return ApiResponse.json(HttpResponseStatus.FORBIDDEN, ApiJson.errorWithField(e.getMessage(), e.field()));
         } catch (Exception | LinkageError | AssertionError e) {
             LOG.log(Level.SEVERE, request.method() + " " + request.path() + " failed", e);
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();

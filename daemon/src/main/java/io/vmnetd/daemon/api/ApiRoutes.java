@@ -39,6 +39,18 @@ final class ApiRoutes {
         }
     }
 
+    /**
+     * True for a request that changes the node: anything but a GET, except a dry run of a config. Only root (and
+     * members of adminGroup) may send these.
+     */
+    static boolean changesTheNode(ApiRequest request) {
+        if (request.method().equals("GET") || request.method().equals("HEAD")) {
+            return false;
+        }
+        return !(request.path().equals("/v1/config")
+                && request.queryParameter("dryRun").map(ApiRoutes::parseBoolean).orElse(false));
+    }
+
     /** Everything, for the Unix socket. */
     static ApiRoutes full(DaemonApi api) {
         return new ApiRoutes(List.of(
@@ -48,7 +60,9 @@ final class ApiRoutes {
                 new Route("GET", "/v1/networks", false, request -> json(api.networks())),
                 new Route("GET", "/v1/ports", false, request -> json(api.ports())),
                 new Route("GET", "/v1/links", false, request -> json(api.links())),
+                new Route("GET", "/v1/config", false, request -> json(api.config())),
                 new Route("POST", "/v1/config", false, request -> applyConfig(api, request)),
+                new Route("DELETE", "/v1/config", false, request -> configChange(() -> api.dropConfigOverlay())),
                 new Route("POST", "/v1/cni", false, request -> cni(api, request)),
                 metrics(api)));
     }
@@ -106,6 +120,19 @@ final class ApiRoutes {
         } catch (ConfigException e) {
             return ApiResponse.json(HttpResponseStatus.BAD_REQUEST, ApiJson.configError(e));
         }
+    }
+
+    /** A config change with no body (DELETE): its result as JSON, a config refused as 400. */
+    private static ApiResponse configChange(ConfigCall call) throws Exception {
+        try {
+            return json(call.run());
+        } catch (ConfigException e) {
+            return ApiResponse.json(HttpResponseStatus.BAD_REQUEST, ApiJson.configError(e));
+        }
+    }
+
+    private interface ConfigCall {
+        Object run() throws ConfigException;
     }
 
     /** The reply format the shim in cni-shim/src/vmnet.c depends on. */

@@ -78,7 +78,7 @@ public final class ApiServer implements AutoCloseable {
         workers.allowCoreThreadTimeOut(true);
         Channel unixServer = null;
         try {
-            CallerAuthorizer authorizer = new CallerAuthorizer(group, options.groups());
+            CallerAuthorizer authorizer = new CallerAuthorizer(group, options.adminGroup(), options.groups());
             ApiRoutes fullRoutes = ApiRoutes.full(api);
             unixServer = bind(new ServerBootstrap().channel(EpollServerDomainSocketChannel.class),
                     eventLoops, options, fullRoutes, workers, Optional.of(authorizer),

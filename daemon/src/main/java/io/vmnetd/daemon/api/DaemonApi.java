@@ -30,12 +30,19 @@ public interface DaemonApi {
     /** GET /v1/links. */
     Object links();
 
+    /** GET /v1/config: the running config, and which layer (file or API overlay) each setting comes from. */
+    Object config();
+
     /**
      * POST /v1/config[?dryRun=true]: validates the YAML and, unless {@code dryRun}, applies it.
      *
      * @throws ConfigException answered as 400 listing every problem
+     * @throws ForbiddenException for a setting only the config file may hold, answered as 403
      */
     Object applyConfig(String yaml, boolean dryRun) throws ConfigException;
+
+    /** DELETE /v1/config: drops the API overlay; the file alone applies again. */
+    Object dropConfigOverlay() throws ConfigException;
 
     /** POST /v1/cni: the request exactly as the CNI shim sent it (see cni-shim/src/vmnet.c). */
     CniReply cni(byte[] body, Caller caller);

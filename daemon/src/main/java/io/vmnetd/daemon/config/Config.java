@@ -10,7 +10,8 @@ import java.util.Optional;
  * {@link ConfigLoader} are fully validated: names are unique, references resolve, VIDs do not clash.
  *
  * @param socket the API's unix socket
- * @param socketGroup the group that, besides root, may use the API socket
+ * @param socketGroup the group that, besides root, may read through the API socket
+ * @param adminGroup a group whose members may also change the node through the API (POST); empty: root only
  * @param stateDir where the daemon keeps its state across restarts
  * @param logLevel one of {@link #LOG_LEVELS}
  * @param resyncSeconds period of the full resync against the kernel
@@ -20,6 +21,7 @@ import java.util.Optional;
 public record Config(
         Path socket,
         String socketGroup,
+        Optional<String> adminGroup,
         Path stateDir,
         String logLevel,
         int resyncSeconds,
@@ -41,6 +43,7 @@ public record Config(
     public Config {
         Objects.requireNonNull(socket, "socket");
         Objects.requireNonNull(socketGroup, "socketGroup");
+        Objects.requireNonNull(adminGroup, "adminGroup");
         Objects.requireNonNull(stateDir, "stateDir");
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(cni, "cni");
@@ -51,7 +54,7 @@ public record Config(
 
     /** What an empty file means: every default and no networks. */
     public static Config defaults() {
-        return new Config(DEFAULT_SOCKET, DEFAULT_SOCKET_GROUP, DEFAULT_STATE_DIR, DEFAULT_LOG_LEVEL,
+        return new Config(DEFAULT_SOCKET, DEFAULT_SOCKET_GROUP, Optional.empty(), DEFAULT_STATE_DIR, DEFAULT_LOG_LEVEL,
                 DEFAULT_RESYNC_SECONDS, CniSettings.defaults(), Optional.empty(), List.of(), List.of());
     }
 

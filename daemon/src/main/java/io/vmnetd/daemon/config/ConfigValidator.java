@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 /** Validates the top level of the document and hands the network sections to their own validators. */
 final class ConfigValidator {
 
-    private static final List<String> KEYS = List.of("socket", "socketGroup", "stateDir", "logLevel",
+    private static final List<String> KEYS = List.of("socket", "socketGroup", "adminGroup", "stateDir", "logLevel",
             "resyncSeconds", "cni", "metrics", "clusterNetworks", "vmNetworks");
     private static final List<String> CNI_KEYS = List.of("ipamDirs", "ipamTimeoutSeconds", "reclaimSeconds",
             "netnsPaths");
@@ -43,6 +43,7 @@ final class ConfigValidator {
                 fields.absolutePath("socket").orElse(Config.DEFAULT_SOCKET),
                 fields.matching("socketGroup", name -> GROUP_NAME.matcher(name).matches(), "group name",
                         GROUP_NAME_RULE).orElse(Config.DEFAULT_SOCKET_GROUP),
+                fields.matching("adminGroup", name -> GROUP_NAME.matcher(name).matches(), "group name", GROUP_NAME_RULE),
                 fields.absolutePath("stateDir").orElse(Config.DEFAULT_STATE_DIR),
                 fields.oneOf("logLevel", Config.LOG_LEVELS).orElse(Config.DEFAULT_LOG_LEVEL),
                 fields.integer("resyncSeconds", RESYNC_SECONDS).orElse(Config.DEFAULT_RESYNC_SECONDS),

@@ -2,9 +2,11 @@ package io.vmnetd.daemon.service;
 
 import io.vmnetd.daemon.api.Caller;
 import io.vmnetd.daemon.api.DaemonApi;
+import io.vmnetd.daemon.api.ForbiddenException;
 import io.vmnetd.daemon.cni.CniReply;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigException;
+import io.vmnetd.daemon.config.ConfigLayers;
 import io.vmnetd.daemon.config.ConfigLoader;
 import io.vmnetd.daemon.metrics.Metrics;
 import io.vmnetd.daemon.reconcile.KernelView;
@@ -16,6 +18,7 @@ import io.vmnetd.daemon.state.AtomicFiles;
 import io.vmnetd.netlink.RtNetlink;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,7 +44,7 @@ public final class DaemonService implements DaemonApi {
     private final RtNetlink host;
     private final AttachmentJournal journal;
     private final Metrics metrics;
-    private final Path configFile;
+    private volatile ConfigLayers.Layered layers;
     private final Instant started = Instant.now();
     private final AtomicBoolean ready = new AtomicBoolean();
     private final DriftCounter drift;
@@ -49,12 +52,12 @@ public final class DaemonService implements DaemonApi {
     private final Object configLock = new Object();
 
     public DaemonService(Reconciler reconciler, RtNetlink host, AttachmentJournal journal, Metrics metrics,
-                         Path configFile, DriftCounter drift, Function<byte[], CniReply> cni) {
+                         ConfigLayers.Layered layers, DriftCounter drift, Function<byte[], CniReply> cni) {
+        this.layers = layers;
         this.reconciler = reconciler;
         this.host = host;
         this.journal = journal;
         this.metrics = metrics;
-        this.configFile = configFile;
         this.drift = drift;
         this.cni = cni;
     }
@@ -106,30 +109,44 @@ public final class DaemonService implements DaemonApi {
         return Views.links(KernelView.read(host));
     }
 
+    @Override
+    public Object config() {
+        return ConfigView.of(layers);
+    }
+
     /**
-     * Validates {@code yaml} completely; a config with any problem changes nothing. Otherwise (and unless a dry
-     * run) it is saved to the config file, so a restart keeps it, and applied.
+     * Validates {@code yaml} completely; a config with any problem changes nothing, and so does one that would change
+     * a setting only the file may hold. Otherwise (and unless a dry run) it becomes the API overlay in the state
+     * directory, so a restart keeps it, and is applied over the file's own settings.
      */
     @Override
     public Object applyConfig(String yaml, boolean dryRun) throws ConfigException {
         Config candidate = ConfigLoader.parse(yaml, "request body");
+        ConfigLayers.Layered running = layers;
+        List<String> fileOnly = ConfigLayers.fileOnlyChanges(yaml, candidate, running.file());
+        if (!fileOnly.isEmpty()) {
+            throw new ForbiddenException(fileOnly.get(0) + ": can only be set in " + running.fileSource()
+                    + ", never over the API (it decides what runs as root, or where vmnetd reads and listens); leave it "
+                    + "out or give its running value" + (fileOnly.size() > 1 ? "; so can " + fileOnly.subList(1,
+                    fileOnly.size()) : ""), fileOnly.get(0));
+        }
+        Config effective = ConfigLayers.merge(running.file(), candidate);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("dryRun", dryRun);
-        List<String> restart = restartNeeded(reconciler.config(), candidate);
-        if (!restart.isEmpty()) {
-            out.put("restartNeeded", restart);
-        }
         if (dryRun) {
-            out.put("plan", reconciler.dryRun(candidate));
+            out.put("plan", reconciler.dryRun(effective));
             return out;
         }
         synchronized (configLock) {
             try {
-                AtomicFiles.write(configFile, yaml.getBytes(StandardCharsets.UTF_8));
+                AtomicFiles.write(running.overlaySource(), yaml.getBytes(StandardCharsets.UTF_8));
             } catch (IOException e) {
-                throw new IllegalStateException("cannot save the config to " + configFile + ": " + e.getMessage(), e);
+                throw new IllegalStateException("cannot save the config to " + running.overlaySource() + ": "
+                        + e.getMessage() + "; nothing was applied", e);
             }
-            ReconcileRun run = apply(candidate, Reason.CONFIG);
+            layers = new ConfigLayers.Layered(effective, running.fileSource(), running.file(), Optional.of(candidate));
+            ReconcileRun run = apply(effective, Reason.CONFIG);
+            out.put("saved", running.overlaySource().toString());
             out.put("result", run.succeeded() ? "ok" : "error");
             out.put("applied", run.applied());
             out.put("problems", run.problems());
@@ -138,18 +155,41 @@ public final class DaemonService implements DaemonApi {
         return out;
     }
 
-    /** Re-reads the config file (SIGHUP); a file that fails validation is logged and the running config stays. */
+    @Override
+    public Object dropConfigOverlay() throws ConfigException {
+        synchronized (configLock) {
+            ConfigLayers.Layered running = layers;
+            try {
+                Files.deleteIfExists(running.overlaySource());
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot remove " + running.overlaySource() + ": " + e.getMessage(), e);
+            }
+            layers = ConfigLayers.load(running.fileSource(), running.file());
+            ReconcileRun run = apply(layers.effective(), Reason.CONFIG);
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("removed", running.overlaySource().toString());
+            out.put("result", run.succeeded() ? "ok" : "error");
+            out.put("applied", run.applied());
+            return out;
+        }
+    }
+
+    /** Re-reads the config file and the overlay (SIGHUP); a file that fails validation is logged, the running config stays. */
     public void reload() {
         synchronized (configLock) {
+            Path file = layers.fileSource();
             try {
-                Config candidate = ConfigLoader.load(configFile);
+                ConfigLayers.Layered reloaded = ConfigLayers.load(file, ConfigLoader.load(file));
+                Config candidate = reloaded.effective();
                 io.vmnetd.daemon.log.Logging.setLevel(candidate.logLevel());
                 List<String> restart = restartNeeded(reconciler.config(), candidate);
                 if (!restart.isEmpty()) {
                     LOG.warning("reload: these settings take effect at the next start: " + String.join(", ", restart));
                 }
+                layers = reloaded;
                 apply(candidate, Reason.CONFIG);
-                LOG.info("reloaded " + configFile);
+                LOG.info("reloaded " + file + (reloaded.overlay().isPresent() ? " and the API overlay "
+                        + reloaded.overlaySource() : ""));
             } catch (ConfigException e) {
                 LOG.warning("reload refused, the running config stays: " + e.getMessage().replace('\n', ' '));
             }
@@ -178,6 +218,9 @@ public final class DaemonService implements DaemonApi {
         }
         if (!running.metricsListen().equals(candidate.metricsListen())) {
             out.add("metrics.listen");
+        }
+        if (!running.adminGroup().equals(candidate.adminGroup())) {
+            out.add("adminGroup");
         }
         return out;
     }

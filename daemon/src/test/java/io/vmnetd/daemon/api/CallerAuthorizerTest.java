@@ -56,6 +56,18 @@ class CallerAuthorizerTest {
     }
 
     @Test
+    void onlyRootMayChangeTheNodeUnlessAnAdminGroupIsOptedIn() {
+        assertThat(authorizer.writeRefusal(new Caller(1, 0, 0))).isEmpty();
+        assertThat(authorizer.writeRefusal(new Caller(1, 1000, 990))).hasValueSatisfying(r -> assertThat(r)
+                .contains("may read but not change the node").contains("no adminGroup is configured"));
+
+        CallerAuthorizer withAdmins = new CallerAuthorizer("root", Optional.of("vmnet"), DIRECTORY);
+        assertThat(withAdmins.writeRefusal(new Caller(1, 1000, 100))).as("alice, listed in vmnet").isEmpty();
+        assertThat(withAdmins.refusal(new Caller(1, 1000, 100))).as("admins may read too").isEmpty();
+        assertThat(withAdmins.writeRefusal(new Caller(1, 1001, 100))).isPresent();
+    }
+
+    @Test
     void systemDirectoryKnowsRoot() {
         assertThat(GroupDirectory.system().group("root")).hasValueSatisfying(g -> assertThat(g.gid()).isZero());
         assertThat(GroupDirectory.system().userName(0)).hasValue("root");

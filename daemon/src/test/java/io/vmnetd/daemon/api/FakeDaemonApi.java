@@ -52,8 +52,18 @@ final class FakeDaemonApi implements DaemonApi {
     }
 
     @Override
+    public Object config() {
+        return Map.of("config", Map.of());
+    }
+
+    @Override
     public Object applyConfig(String yaml, boolean dryRun) throws ConfigException {
         return config.apply(yaml, dryRun);
+    }
+
+    @Override
+    public Object dropConfigOverlay() {
+        return Map.of("removed", "overlay");
     }
 
     @Override

@@ -58,6 +58,7 @@ class ConfigLoaderTest {
         assertThat(config).isEqualTo(new Config(
                 Path.of("/run/vmnetd/vmnetd.sock"),
                 "root",
+                Optional.empty(),
                 Path.of("/var/lib/vmnetd"),
                 "info",
                 60,

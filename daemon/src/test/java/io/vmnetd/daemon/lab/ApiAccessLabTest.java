@@ -75,6 +75,66 @@ class ApiAccessLabTest {
     }
 
     @Test
+    void aSocketGroupMemberMayReadAndDryRunButNotChangeTheNode() throws Exception {
+        String dump = kernel.canonicalDump();
+        assertThat(curl(NOBODY, GROUP_GID, "GET", "/v1/config", null)).startsWith("200 ");
+        assertThat(curl(NOBODY, GROUP_GID, "POST", "/v1/config?dryRun=true", daemon.yaml(NodeConfigs.DATA_ONLY)))
+                .as("a dry run changes nothing").startsWith("200 ");
+
+        String post = curl(NOBODY, GROUP_GID, "POST", "/v1/config", daemon.yaml(NodeConfigs.DATA_ONLY));
+        assertThat(post).startsWith("403 ").contains("may read but not change the node");
+        assertThat(curl(NOBODY, GROUP_GID, "DELETE", "/v1/config", null)).startsWith("403 ");
+        assertThat(curl(NOBODY, GROUP_GID, "POST", "/v1/cni", "{}")).startsWith("403 ");
+        assertThat(kernel.canonicalDump()).isEqualTo(dump);
+        assertThat(daemon.overlayFile()).doesNotExist();
+    }
+
+    @Test
+    void settingsThatDecideWhatRunsAsRootAreRefusedOverTheApiEvenForRoot() throws Exception {
+        Path evil = Files.createDirectories(Path.of("/var/tmp/evil"));
+        Path marker = evil.resolve("ran");
+        Files.writeString(evil.resolve("host-local"), "#!/bin/sh\ntouch " + marker + "\n");
+        Shell.check("chmod", "0755", evil.resolve("host-local").toString());
+        String dump = kernel.canonicalDump();
+        for (String[] c : new String[][] {
+                {"cni.ipamDirs", "cni: {ipamDirs: [/var/tmp/evil]}"},
+                {"cni.netnsPaths", "cni: {netnsPaths: [\"/*/*\"]}"},
+                {"socketGroup", "socketGroup: users"},
+                {"stateDir", "stateDir: /var/tmp/evil"},
+                {"metrics.listen", "metrics: {listen: \"0.0.0.0:9677\"}"},
+                {"adminGroup", "adminGroup: users"}}) {
+            String key = c[1].substring(0, c[1].indexOf(':'));
+            String body = daemon.yaml(NodeConfigs.FULL).lines().filter(l -> !l.startsWith(key + ":"))
+                    .reduce("", (a, b) -> a + b + "\n") + c[1] + "\n";
+            String r = curl("0", "0", "POST", "/v1/config", body);
+            assertThat(r).as(c[0]).startsWith("403 ").contains("\"field\":\"" + c[0] + "\"")
+                    .contains("can only be set in " + daemon.configFile());
+        }
+        assertThat(marker).as("the planted plugin never ran").doesNotExist();
+        assertThat(kernel.canonicalDump()).isEqualTo(dump);
+        assertThat(daemon.overlayFile()).doesNotExist();
+    }
+
+    @Test
+    void rootsChangeLandsInTheOverlayNeverInTheFileAndCanBeDropped() throws Exception {
+        String file = Files.readString(daemon.configFile());
+        String changed = NodeConfigs.FULL + "  - {name: vlan401, clusterNetwork: data, type: L2VlanNetwork, vlan: 401}\n";
+
+        assertThat(curl("0", "0", "POST", "/v1/config", daemon.yaml(changed))).startsWith("200 ");
+        assertThat(Files.readString(daemon.configFile())).as("the file is the operator's").isEqualTo(file);
+        assertThat(Files.readString(daemon.overlayFile())).contains("vlan401");
+        assertThat(kernel.bridgeVlans("data-bo").vids().contains(401)).isTrue();
+        String view = curl("0", "0", "GET", "/v1/config", null);
+        assertThat(view).contains("\"clusterNetworks\":\"api\"").contains("\"socket\":\"file\"")
+                .contains("vlan401");
+
+        assertThat(curl("0", "0", "DELETE", "/v1/config", null)).startsWith("200 ");
+        assertThat(daemon.overlayFile()).doesNotExist();
+        assertThat(kernel.bridgeVlans("data-bo").vids().contains(401)).as("back to the file's networks").isFalse();
+        assertThat(curl("0", "0", "GET", "/v1/config", null)).contains("\"clusterNetworks\":\"file\"");
+    }
+
+    @Test
     void metricsPassPromtoolAndCountTheKernelsVids() throws Exception {
         String text = daemon.get("/metrics").requireOk().body();
         PromText metrics = PromText.parse(text);

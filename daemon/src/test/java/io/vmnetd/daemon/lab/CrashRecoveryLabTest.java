@@ -80,7 +80,8 @@ class CrashRecoveryLabTest {
             killAt(killPoint, change);
             daemon.kill9();
             post.get(30, TimeUnit.SECONDS);
-            boolean saved = Files.readString(daemon.configFile()).contains("name: storage");
+            boolean saved = Files.exists(daemon.overlayFile())
+                    && Files.readString(daemon.overlayFile()).contains("name: storage");
             rounds.add(killPoint + ": config " + (saved ? "with" : "without") + " storage saved; kernel had "
                     + String.join(",", kernel.linksOfKind("bond")));
 

@@ -294,6 +294,11 @@ public final class DaemonUnderTest implements AutoCloseable {
         return stateDir;
     }
 
+    /** Where root's POST /v1/config is saved: the API overlay beside the state, never the config file. */
+    public Path overlayFile() {
+        return stateDir.resolve("config.api.yaml");
+    }
+
     public Path configFile() {
         return configFile;
     }
