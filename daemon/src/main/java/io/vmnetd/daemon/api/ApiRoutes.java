@@ -47,8 +47,10 @@ final class ApiRoutes {
         if (request.method().equals("GET") || request.method().equals("HEAD")) {
             return false;
         }
+        // Leniently: an invalid dryRun is not a dry run here, and the endpoint answers it with its own 400.
         return !(request.path().equals("/v1/config")
-                && request.queryParameter("dryRun").map(ApiRoutes::parseBoolean).orElse(false));
+                && request.queryParameter("dryRun")
+                        .map(v -> List.of("true", "1", "yes", "").contains(v.toLowerCase(Locale.ROOT))).orElse(false));
     }
 
     /** Everything, for the Unix socket. */

@@ -78,9 +78,10 @@ class PeerCredentialsTest {
     }
 
     @Test
-    void listedMemberIsAllowed() throws Exception {
+    void listedMemberMayReadButNotChangeTheNode() throws Exception {
         assertThat(curlAs(memberUid, NOBODY, "GET", "/healthz")).isEqualTo("{\"status\":\"ok\"}\n200");
-        assertThat(curlAs(memberUid, NOBODY, "POST", "/v1/cni")).endsWith("\n200");
+        assertThat(curlAs(memberUid, NOBODY, "POST", "/v1/cni")).endsWith("\n403")
+                .contains("may read but not change the node");
     }
 
     @Test

@@ -81,7 +81,7 @@ class ConfigLayersTest {
     }
 
     @Test
-    void anIpamDirectoryOthersCouldWriteToIsRefusedNamingTheEntry() throws IOException {
+    void anIpamDirectoryOthersCouldWriteToIsRefusedNamingTheEntry() throws IOException, ConfigException {
         Config config = parse("cni: {ipamDirs: [/usr/lib/cni, /var/tmp/vmnetd-evil/bin, /tmp]}\n");
 
         assertThatThrownBy(() -> ConfigLayers.checkIpamDirs(config, "vmnetd.yaml"))
