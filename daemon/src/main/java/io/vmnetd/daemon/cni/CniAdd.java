@@ -39,6 +39,9 @@ final class CniAdd {
     ObjectNode add(CniRequest req, NetConf conf) throws CniError {
         AttachmentKey key = req.key();
         NetworkResolver.Resolved net = NetworkResolver.resolve(conf, networks.config(), networks::bridgeMtu);
+        if (conf.ipamType().isPresent()) {
+            ipam.locate(conf, IpamCall.of(req, key)); // a plugin that cannot run is refused before anything is made
+        }
         try (KeyLocks.Held held = locks.lock(key)) {
             PodNamespaces.Checked netns = namespaces.forAdd(req, key);
             Optional<Attachment> existing = journal.get(key);

@@ -66,10 +66,24 @@ final class Ipam {
      * never searched: a member of the socket's group must never make the root daemon run a program of its choosing.
      */
     Path locate(NetConf conf, IpamCall call) throws CniError {
+        Set<Path> searched = searchPath(call);
         String type = conf.ipamType().orElseThrow();
         if (type.contains("/") || type.equals(".") || type.equals("..") || type.isEmpty()) {
             throw NetConf.invalid("ipam.type", "\"" + type + "\" must be a plugin name, not a path");
         }
+        for (Path dir : searched) {
+            Path candidate = dir.resolve(type);
+            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+                return candidate;
+            }
+        }
+        throw new CniError(CniError.INVALID_NETWORK_CONFIG, "ipam.type: no IPAM plugin \"" + type + "\" in any "
+                + "allowed directory; searched " + (searched.isEmpty() ? "nothing (cni.ipamDirs is empty)" : searched)
+                + "; CNI_PATH entries outside cni.ipamDirs " + settings.get().ipamDirs() + " are not searched");
+    }
+
+    /** The allowed entries of the caller's CNI_PATH, in their order, then the allowed directories. */
+    private Set<Path> searchPath(IpamCall call) {
         List<Path> allowed = new ArrayList<>();
         for (Path d : settings.get().ipamDirs()) {
             allowed.add(canonical(d));
@@ -81,15 +95,7 @@ final class Ipam {
             }
         }
         searched.addAll(allowed);
-        for (Path dir : searched) {
-            Path candidate = dir.resolve(type);
-            if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                return candidate;
-            }
-        }
-        throw new CniError(CniError.INVALID_NETWORK_CONFIG, "ipam.type: no IPAM plugin \"" + type + "\" in any "
-                + "allowed directory; searched " + (searched.isEmpty() ? "nothing (cni.ipamDirs is empty)" : searched)
-                + "; CNI_PATH entries outside cni.ipamDirs " + settings.get().ipamDirs() + " are not searched");
+        return searched;
     }
 
     private static Path canonical(Path p) {
@@ -143,7 +149,10 @@ final class Ipam {
     private String run(Path plugin, String command, IpamCall call, NetConf conf, String version) throws CniError {
         ObjectNode netconf = conf.raw().deepCopy();
         netconf.put("cniVersion", version);
-        Outcome r = exec(plugin, call.environment(command), netconf.toString());
+        // The plugin's own CNI_PATH (for plugins that delegate) holds the directories vmnetd searched, and only those:
+        // never empty (host-local refuses that), never an entry vmnetd would not run from itself.
+        String cniPath = String.join(":", searchPath(call).stream().map(Path::toString).toList());
+        Outcome r = exec(plugin, call.withCniPath(cniPath).environment(command), netconf.toString());
         if (r.exitCode() != 0) {
             JsonNode err = parse(r.stdout(), plugin);
             if (err != null && err.has("code")) {

@@ -25,6 +25,10 @@ record IpamCall(AttachmentKey key, String netns, String args, String cniPath) {
         return new IpamCall(a.key(), a.port().pod().netns().toString(), args, cniPath);
     }
 
+    IpamCall withCniPath(String path) {
+        return new IpamCall(key, netns, args, path);
+    }
+
     Map<String, String> environment(String command) {
         return Map.of("CNI_COMMAND", command, "CNI_CONTAINERID", key.containerId(), "CNI_NETNS", netns,
                 "CNI_IFNAME", key.ifName(), "CNI_ARGS", args, "CNI_PATH", cniPath);

@@ -38,7 +38,7 @@ final class Teardown {
         networks.removePort(Optional.of(a.clusterNetwork()), a.hostIfName());
         NetConf conf = NetConf.parse(a.netconf());
         if (conf.ipamType().isPresent()) {
-            ipam.del(conf, call.forAttachment(a));
+            releaseLease(a, conf, call.forAttachment(a));
         }
         journal.remove(a.key());
     }
@@ -51,6 +51,22 @@ final class Teardown {
         networks.removePort(Optional.empty(), HostNames.of(key));
         if (conf.ipamType().isPresent()) {
             ipam.del(conf, call);
+        }
+    }
+
+    /**
+     * IPAM DEL. A plugin that cannot be run at all (a type that is a path, none in any allowed directory, refused)
+     * cannot have leased anything either: that is logged and the teardown goes on; any other failure stops it, to be
+     * repeated.
+     */
+    private void releaseLease(Attachment a, NetConf conf, IpamCall call) throws CniError {
+        try {
+            ipam.del(conf, call);
+        } catch (CniError e) {
+            if (e.code() != CniError.INVALID_NETWORK_CONFIG) {
+                throw e;
+            }
+            LOG.warning("no IPAM DEL for " + a.key() + ": " + e.getMessage());
         }
     }
 

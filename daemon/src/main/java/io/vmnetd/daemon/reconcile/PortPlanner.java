@@ -118,7 +118,7 @@ final class PortPlanner {
         }
         Link link = pod.link().get();
         if (!link.mac().equals(Optional.of(want.mac()))) {
-            steps.add(new PortSteps.SetPodMac(want));
+            steps.add(new PortSteps.SetPodMac(want, link.mac().map(Object::toString).orElse("none")));
         }
         if (link.mtu() != mtu && have.link(port.hostIfName()).get().mtu() == mtu) {
             steps.add(new PortSteps.SetPodMtu(want, mtu));

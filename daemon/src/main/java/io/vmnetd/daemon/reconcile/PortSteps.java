@@ -60,8 +60,8 @@ final class PortSteps {
 
         public String describe() {
             String routes = pod.routes().stream().map(PodRoute::toString).collect(Collectors.joining(", "));
-            return "add " + pod.addresses().stream().map(IpPrefix::toString).collect(Collectors.joining(", "))
-                    + (routes.isEmpty() ? "" : "; routes " + routes) + " on " + pod.ifName() + " in " + pod.netns();
+            return "add address " + pod.addresses().stream().map(IpPrefix::toString).collect(Collectors.joining(", "))
+                    + (routes.isEmpty() ? "" : "; routes " + routes) + " to " + pod.ifName() + " in " + pod.netns();
         }
 
         public void apply(StepContext c) {
@@ -80,14 +80,14 @@ final class PortSteps {
         }
     }
 
-    /** The pod end's MAC as ADD chose it. */
-    record SetPodMac(PodEnd pod) implements Step {
+    /** The pod end's MAC as ADD chose it; {@code was} what the pod end had when planned, for the message. */
+    record SetPodMac(PodEnd pod, String was) implements Step {
         public String kind() {
             return "pod_mac";
         }
 
         public String describe() {
-            return "set mac " + pod.mac() + " on " + pod.ifName() + " in " + pod.netns();
+            return "set mac " + pod.mac() + " on " + pod.ifName() + " in " + pod.netns() + " (it has " + was + ")";
         }
 
         public void apply(StepContext c) {

@@ -77,7 +77,8 @@ class PlannerPortsTest {
                 Optional.of(MacAddress.parse("02:99:00:00:00:01")), OperState.UP, 0, 0, Optional.empty(),
                 Optional.empty(), Optional.empty(), 0);
         assertThat(Planner.planPort(want, kernel.view(), new PodView(Optional.of(changed), List.of())).steps())
-                .containsExactly(new PortSteps.SetPodMac(vm1.pod()), new PortSteps.SetPodMtu(vm1.pod(), DataNetwork.MTU),
+                .containsExactly(new PortSteps.SetPodMac(vm1.pod(), "02:99:00:00:00:01"),
+                        new PortSteps.SetPodMtu(vm1.pod(), DataNetwork.MTU),
                         new PortSteps.AddPodAddressing(vm1.pod()));
         assertThat(Planner.planPort(want, kernel.view(), new PodView(Optional.empty(), List.of())).portProblems())
                 .containsExactly("net1 is missing from /run/netns/pod1");

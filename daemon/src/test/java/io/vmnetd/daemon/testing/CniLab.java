@@ -12,6 +12,7 @@ import java.util.Set;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.TestWatcher;
 
 /**
  * A node for CNI lab tests: a {@link LabTopology} (NICs whose far ends are ports of the switch namespace's
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * the class. Registered as a JUnit extension ({@code @RegisterExtension static final CniLab lab = CniLab.of(...)}) it
  * starts before the class's tests and closes after them.
  */
-public final class CniLab implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
+public final class CniLab implements AutoCloseable, BeforeAllCallback, AfterAllCallback, TestWatcher {
     /** Cluster network "data" (MTU 9000, uplink eth1) and three VM networks on it. */
     public static final String DATA_NETWORKS = """
             clusterNetworks:
@@ -100,6 +101,17 @@ public final class CniLab implements AutoCloseable, BeforeAllCallback, AfterAllC
     public void afterAll(ExtensionContext context) {
         if (topology != null) {
             close();
+        }
+    }
+
+    /** A failed test shows the end of the daemon's log (a daemon process logs to its own file). */
+    @Override
+    public void testFailed(ExtensionContext context, Throwable cause) {
+        if (daemon != null && asProcess) {
+            List<String> lines = daemon.log().lines().toList();
+            System.out.println("---- last lines of vmnetd's log after " + context.getDisplayName() + " failed:");
+            lines.subList(Math.max(0, lines.size() - 80), lines.size()).forEach(System.out::println);
+            System.out.println("----");
         }
     }
 

@@ -120,7 +120,7 @@ class CniLifecycleLabTest {
         pod.ip("addr", "del", address, "dev", "eth0");
         CniCall.Result noAddress = check.run();
         assertThat(noAddress.errorCode()).as(noAddress.toString()).isEqualTo(100);
-        assertThat(noAddress.msg()).contains("lacks address " + address).doesNotContain("MAC");
+        assertThat(noAddress.msg()).contains("add address " + address).doesNotContain("set mac");
     }
 
     @Test

@@ -136,8 +136,23 @@ class StateDirFaultsLabTest {
         java.util.Map<String, String> after = KernelState.host().canonicalLines();
         for (String key : List.of("link data-bo", "vlan data-bo", "vlan data-br", "link eth1", "link " + goodVeth,
                 "vlan " + goodVeth)) {
-            assertThat(after.get(key)).as(key + " as before the restart").isEqualTo(before.get(key));
+            assertThat(after.get(key)).as(key + " as before the restart; first difference: "
+                    + firstDifference(before.get(key), after.get(key))).isEqualTo(before.get(key));
         }
+    }
+
+    /** Where two dumps part, with some context: the whole lines are too long for a report. */
+    private static String firstDifference(String a, String b) {
+        if (a == null || b == null) {
+            return a + " vs " + b;
+        }
+        int i = 0;
+        while (i < a.length() && i < b.length() && a.charAt(i) == b.charAt(i)) {
+            i++;
+        }
+        int from = Math.max(0, i - 60);
+        return "before …" + a.substring(from, Math.min(a.length(), i + 120)) + "… after …"
+                + b.substring(from, Math.min(b.length(), i + 120)) + "…";
     }
 
     private List<Path> temporaryFiles() throws IOException {
