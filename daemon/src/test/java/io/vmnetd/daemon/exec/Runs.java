@@ -66,6 +66,21 @@ final class Runs {
         }
     }
 
+    /**
+     * Waits (at most 2 s) for the JVM's descriptor count to be {@code expected}: other threads of the test JVM (the
+     * log, the metrics, class loading) open and close descriptors of their own now and then, while a leak stays.
+     * Returns the last count seen.
+     */
+    static int openDescriptorsSettlingAt(int expected) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + 2_000_000_000L;
+        int now = openDescriptors();
+        while (now != expected && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+            now = openDescriptors();
+        }
+        return now;
+    }
+
     /** The JVM's unreaped children, from every thread's /proc children list. */
     static String children() throws IOException {
         StringBuilder all = new StringBuilder();
