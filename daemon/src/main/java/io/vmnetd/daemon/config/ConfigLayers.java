@@ -64,6 +64,7 @@ public final class ConfigLayers {
      */
     public static Layered load(Path file, Config fileConfig) throws ConfigException {
         checkIpamDirs(fileConfig, file.toString());
+        checkStateDir(fileConfig, file.toString());
         Path overlayFile = fileConfig.stateDir().resolve(OVERLAY_FILE);
         if (!Files.isRegularFile(overlayFile, LinkOption.NOFOLLOW_LINKS)) {
             return new Layered(fileConfig, file, fileConfig, Optional.empty());
@@ -113,6 +114,39 @@ public final class ConfigLayers {
             case "cni.netnsPaths" -> c.cni().netnsPaths();
             default -> throw new IllegalArgumentException(key);
         };
+    }
+
+    /**
+     * The state directory must be the daemon's: a directory (not a link) owned by root and writable by nobody else,
+     * or not exist yet (the daemon makes it, mode 0700). Another user able to write there could plant files and
+     * links among the daemon's.
+     */
+    static void checkStateDir(Config config, String source) throws ConfigException {
+        Path dir = config.stateDir();
+        if (!Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) {
+            return;
+        }
+        String why = null;
+        try {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                why = "is not a directory (a link or a file)";
+            } else {
+                int uid = (Integer) Files.getAttribute(dir, "unix:uid", LinkOption.NOFOLLOW_LINKS);
+                int mode = (Integer) Files.getAttribute(dir, "unix:mode", LinkOption.NOFOLLOW_LINKS);
+                if (uid != 0) {
+                    why = "is owned by uid " + uid + ", not root";
+                } else if ((mode & 022) != 0) {
+                    why = String.format("is writable by %s (mode %04o)", (mode & 02) != 0 ? "others" : "its group",
+                            mode & 07777);
+                }
+            }
+        } catch (java.io.IOException e) {
+            why = "cannot be examined: " + e.getMessage();
+        }
+        if (why != null) {
+            throw new ConfigException(source, List.of(new ConfigProblem(source, 0, 0, "stateDir", dir + " " + why
+                    + "; allowed: a directory owned by root and writable by nobody else (e.g. mode 0700), or none yet")));
+        }
     }
 
     /**

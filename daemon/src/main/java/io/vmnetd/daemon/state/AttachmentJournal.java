@@ -61,7 +61,8 @@ public final class AttachmentJournal {
     private static AttachmentJournal load(Path stateDir, boolean tidy) throws IOException {
         AttachmentJournal j = new AttachmentJournal(stateDir.resolve("attachments"));
         if (tidy) {
-            Files.createDirectories(j.dir);
+            StateDirs.create(stateDir);
+            StateDirs.create(j.dir);
         } else if (!Files.isDirectory(j.dir)) {
             return j;
         }

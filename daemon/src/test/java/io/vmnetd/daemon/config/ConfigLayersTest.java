@@ -96,4 +96,21 @@ class ConfigLayersTest {
         assertThatCode(() -> ConfigLayers.checkIpamDirs(
                 parse("cni: {ipamDirs: [/opt/vmnetd-not-there/bin, /usr/lib/cni]}\n"), "f")).doesNotThrowAnyException();
     }
+
+    @Test
+    void aStateDirOthersCanWriteToOrThatIsALinkIsRefusedNamingTheField() throws Exception {
+        Path open = Files.createDirectory(dir.resolve("open"));
+        io.vmnetd.netlink.testing.Shell.check("chmod", "1777", open.toString());
+        Path link = Files.createSymbolicLink(dir.resolve("link"), dir);
+        Path mine = Files.createDirectory(dir.resolve("mine"));
+        Files.setPosixFilePermissions(mine, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+
+        assertThatThrownBy(() -> ConfigLayers.checkStateDir(parse("stateDir: " + open + "\n"), "f"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("stateDir").hasMessageContaining("1777");
+        assertThatThrownBy(() -> ConfigLayers.checkStateDir(parse("stateDir: " + link + "\n"), "f"))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("not a directory");
+        assertThatCode(() -> ConfigLayers.checkStateDir(parse("stateDir: " + mine + "\n"), "f")).doesNotThrowAnyException();
+        assertThatCode(() -> ConfigLayers.checkStateDir(parse("stateDir: " + dir.resolve("new") + "\n"), "f"))
+                .as("made by the daemon later").doesNotThrowAnyException();
+    }
 }
