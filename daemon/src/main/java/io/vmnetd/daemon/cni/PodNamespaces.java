@@ -43,9 +43,13 @@ final class PodNamespaces {
         if (ns.identity().equals(node)) {
             throw invalid(ns.path() + " is the node's own network namespace; a pod end never goes there");
         }
+        // Only a live attachment owns its namespace: one being torn down does not, and an inode number is reused once
+        // its namespace is gone, so the other attachment's namespace must still be at its own name.
         Optional<Attachment> other = journal.all().stream()
+                .filter(a -> a.state() == Attachment.State.READY)
                 .filter(a -> !a.key().containerId().equals(key.containerId()))
                 .filter(a -> a.port().pod().netnsId().equals(ns.identity()))
+                .filter(a -> !NamespaceFiles.isGone(a.port().pod()))
                 .findFirst();
         if (other.isPresent()) {
             throw invalid(ns.path() + " is the network namespace of another container's attachment ("

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -81,8 +82,7 @@ class CniBadInputLabTest {
     }
 
     @Test
-    void anIpamTypeThatIsAPathAndACniPathOutsideTheAllowedDirectoriesAreRefusedWithoutRunningAnything()
-            throws IOException {
+    void anIpamTypeThatIsAPathIsRefusedAndACniPathOutsideTheAllowedDirectoriesIsNeverSearched() throws IOException {
         Path dir = Files.createDirectories(lab.daemon().dir().resolve("evil"));
         Path marker = dir.resolve("ran");
         Path plugin = dir.resolve("static");
@@ -94,11 +94,19 @@ class CniBadInputLabTest {
         refused(7, "must be a plugin name, not a path", c -> c.config(asPath));
         String relative = conf("vlan100", "{\"type\":\"../../.." + plugin + "\"}");
         refused(7, "must be a plugin name, not a path", c -> c.config(relative));
-        refused(4, "is not a directory IPAM plugins may run from", c -> c.path(dir.toString()));
-        refused(4, "is not a directory IPAM plugins may run from", c -> c.path(dir + ":" + CniCall.CNI_PATH));
-        // A relative entry that resolves outside the allowed directories is refused just the same.
-        refused(4, "is not a directory IPAM plugins may run from", c -> c.path("/usr/lib/cni/../../.." + dir));
+        // CNI_PATH entries outside cni.ipamDirs are skipped, never searched: the allowed static plugin serves the
+        // ADD wherever the planted one sits in CNI_PATH, and the planted one never runs.
+        for (String cniPath : List.of(dir.toString(), dir + ":" + CniCall.CNI_PATH, "/usr/lib/cni/../../.." + dir)) {
+            CniCall.Result add = CniCall.add(lab.socket(), "bad-1", pod.path().toString(), "eth0", GOOD)
+                    .path(cniPath).run();
+            assertThat(add.exitCode()).as(cniPath + ": " + add).isZero();
+            assertThat(add.json().path("ips").path(0).path("address").asText()).isEqualTo("10.100.0.2/24");
+            CniCall.Result del = CniCall.del(lab.socket(), "bad-1", pod.path().toString(), "eth0", GOOD)
+                    .path(cniPath).run();
+            assertThat(del.exitCode()).as(del.toString()).isZero();
+        }
         assertThat(marker).as("the planted plugin never ran").doesNotExist();
+        assertThat(lab.ports()).isEmpty();
     }
 
     /** Records the node's and the pod's links and VLANs that every refused call must leave as they are. */

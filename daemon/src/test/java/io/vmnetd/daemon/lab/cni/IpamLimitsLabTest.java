@@ -34,7 +34,8 @@ class IpamLimitsLabTest {
                       setsid sleep 1002 &
                       echo '{"cniVersion":"1.0.0","ips":[{"address":"10.100.0.10/24"}]}'
                     fi""")
-            .plugin("flood", "head -c 5000000 /dev/zero | tr '\\0' x >&2; echo '{\"cniVersion\":\"1.0.0\"}'")
+            .plugin("flood", "if [ \"$CNI_COMMAND\" = ADD ]; then head -c 5000000 /dev/zero | tr '\\0' x >&2; fi; "
+                    + "echo '{\"cniVersion\":\"1.0.0\"}'")
             .plugin("fail", """
                     if [ "$CNI_COMMAND" = ADD ]; then
                       echo '{"cniVersion":"1.0.0","code":11,"msg":"no addresses left in range"}'; exit 1

@@ -80,6 +80,42 @@ class KillNineLabTest {
         }
     }
 
+    @Test
+    void aRestartWhilePodsRunChangesNothingTheKernelReports() throws Exception {
+        Path dataDir = lab.daemon().dir().resolve("ipam");
+        List<TestNetns> pods = new ArrayList<>();
+        String[] confs = {
+            conf("1.0.0", "vlan100", hostLocal("10.100.0.0/24", dataDir), "\"portIsolation\": true"),
+            conf("vlan200", "{}"),
+            conf("1.0.0", "native", "{}", "\"promiscMode\": true")};
+        for (int i = 0; i < confs.length; i++) {
+            TestNetns pod = lab.pod();
+            pods.add(pod);
+            lab.add("restart-" + i, pod, confs[i]).orFail();
+        }
+        String before = everything(pods);
+
+        lab.daemon().stop();
+        lab.daemon().startProcess();
+        DaemonUnderTest.sleep(3000); // room for whatever a reconcile after the start would do
+        assertThat(everything(pods)).as("after a clean restart").isEqualTo(before);
+
+        lab.daemon().kill9();
+        lab.daemon().startProcess();
+        DaemonUnderTest.sleep(3000);
+        assertThat(everything(pods)).as("after kill -9 and a start").isEqualTo(before);
+        lab.cleanPods();
+    }
+
+    /** ip -d -j link show and bridge -j vlan show of the node and of each pod, timers and counters aside. */
+    private static String everything(List<TestNetns> pods) {
+        StringBuilder all = new StringBuilder(io.vmnetd.daemon.testing.KernelState.host().canonicalDump());
+        for (TestNetns pod : pods) {
+            all.append(io.vmnetd.daemon.testing.KernelState.in(pod.name()).canonicalDump());
+        }
+        return all.toString();
+    }
+
     /** A call that gives up at once when the daemon is gone, as a runtime's retry would come later. */
     private static CniCall quick(CniCall call) {
         return call.env("VMNETD_WAIT_SECONDS", "0");
