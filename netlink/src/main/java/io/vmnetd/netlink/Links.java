@@ -79,6 +79,50 @@ public final class Links {
         connection.execute(LinkCodec.delete(link.index()), "delete link", link.name());
     }
 
+    /**
+     * Deletes every link named, in as few datagrams as they fit in (one request each, sent together, as
+     * {@code ip -batch} does them one at a time); links already gone are fine.
+     *
+     * @return the names that were deleted
+     * @throws NetlinkException the first failure other than ENODEV, after every other delete was tried
+     */
+    public List<String> deleteAll(List<String> names) {
+        List<Connection.Change> changes = new ArrayList<>();
+        for (String name : names) {
+            Arguments.linkName("name", name);
+            changes.add(new Connection.Change(LinkCodec.delete(0).string(Rtnl.Ifla.IFNAME, name), "delete link", name));
+        }
+        List<String> deleted = new ArrayList<>();
+        NetlinkException first = null;
+        List<java.util.Optional<NetlinkException>> results = connection.executeAll(changes);
+        for (int i = 0; i < names.size(); i++) {
+            java.util.Optional<NetlinkException> failure = results.get(i);
+            if (failure.isEmpty()) {
+                deleted.add(names.get(i));
+            } else if (!failure.get().is(Errno.ENODEV) && first == null) {
+                first = failure.get();
+            }
+        }
+        if (first != null) {
+            throw first;
+        }
+        return deleted;
+    }
+
+    /** Creates every link of {@code specs}, sent together; stops at nothing: the first failure is thrown at the end. */
+    public void createAll(List<LinkSpec> specs) {
+        List<Connection.Change> changes = new ArrayList<>();
+        for (LinkSpec spec : specs) {
+            changes.add(new Connection.Change(LinkCodec.create(spec), "create " + spec.kind().kernelName() + " link",
+                    spec.name()));
+        }
+        for (java.util.Optional<NetlinkException> failure : connection.executeAll(changes)) {
+            if (failure.isPresent()) {
+                throw failure.get();
+            }
+        }
+    }
+
     /** Deletes the link if it exists; true when something was deleted. */
     public boolean deleteIfExists(String name) {
         try {

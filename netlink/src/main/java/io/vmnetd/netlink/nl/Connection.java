@@ -15,6 +15,12 @@ import java.util.concurrent.locks.ReentrantLock;
 public final class Connection implements AutoCloseable {
     private static final int DUMP_ATTEMPTS = 10;
     private static final long REPLY_TIMEOUT_MILLIS = 30_000;
+    /**
+     * Changes sent together per datagram: well under the socket's send buffer, and their acknowledgements (each its
+     * own buffer of about 1 KiB, as the receive buffer counts them) well under its receive buffer.
+     */
+    private static final int BATCH_BYTES = 32 * 1024;
+    private static final int BATCH_REQUESTS = 64;
 
     /** Sees every request sent and every error received, e.g. to count them. */
     public interface Observer {
@@ -46,6 +52,73 @@ public final class Connection implements AutoCloseable {
     /** Sends a change and waits for the kernel's acknowledgement. */
     public void execute(MessageBuilder request, String operation, String subject) {
         exchange(request.addFlags(Nl.F_REQUEST | Nl.F_ACK), operation, subject);
+    }
+
+    /** One change of a batch, named for its error message. */
+    public record Change(MessageBuilder request, String operation, String subject) {}
+
+    /**
+     * Sends independent changes together, as many as fit, in single datagrams (the kernel handles them one after the
+     * other and acknowledges each), and waits for every acknowledgement, matched by sequence number. A change that
+     * fails does not stop the others.
+     *
+     * @return one entry per change, in order: empty when it succeeded, its error otherwise
+     */
+    public List<java.util.Optional<NetlinkException>> executeAll(List<Change> changes) {
+        List<java.util.Optional<NetlinkException>> results = new ArrayList<>();
+        lock.lock();
+        try {
+            for (int from = 0; from < changes.size(); ) {
+                int to = from;
+                ByteBuffer datagram = ByteBuffer.allocate(BATCH_BYTES).order(java.nio.ByteOrder.nativeOrder());
+                java.util.Map<Integer, Integer> bySequence = new java.util.HashMap<>();
+                while (to < changes.size() && to - from < BATCH_REQUESTS) {
+                    Change c = changes.get(to);
+                    ByteBuffer wire = c.request().addFlags(Nl.F_REQUEST | Nl.F_ACK).finish(nextSequence());
+                    if (wire.remaining() > datagram.remaining() && to > from) {
+                        break;
+                    }
+                    if (wire.remaining() > datagram.remaining()) {
+                        datagram = ByteBuffer.allocate(wire.remaining()).order(java.nio.ByteOrder.nativeOrder());
+                    }
+                    bySequence.put(sequence, to - from);
+                    datagram.put(wire);
+                    to++;
+                }
+                datagram.flip();
+                socket.send(datagram);
+                List<java.util.Optional<NetlinkException>> chunk = new ArrayList<>(java.util.Collections.nCopies(
+                        to - from, (java.util.Optional<NetlinkException>) null));
+                for (int i = from; i < to; i++) {
+                    observer.requestSent(changes.get(i).request().type());
+                }
+                int pending = to - from;
+                while (pending > 0) {
+                    for (Message m : Message.parseAll(socket.receive())) {
+                        Integer at = bySequence.get(m.sequence());
+                        if (at == null || m.portId() != socket.portId() || m.type() != Nl.NLMSG_ERROR
+                                || chunk.get(at) != null) {
+                            continue;
+                        }
+                        Change c = changes.get(from + at);
+                        Ack ack = Ack.decode(m);
+                        if (ack.errno() == 0) {
+                            chunk.set(at, java.util.Optional.empty());
+                        } else {
+                            observer.errorReceived(c.request().type(), Errno.of(ack.errno()));
+                            chunk.set(at, java.util.Optional.of(new NetlinkException(c.operation(), c.subject(),
+                                    Errno.of(ack.errno()), ack.message())));
+                        }
+                        pending--;
+                    }
+                }
+                results.addAll(chunk);
+                from = to;
+            }
+            return results;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
