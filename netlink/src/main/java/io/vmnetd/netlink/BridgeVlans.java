@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * VLAN membership of bridge ports. Every add or delete is one message however many ranges it carries: a range
@@ -54,6 +55,36 @@ public final class BridgeVlans {
         }
         m.endNested(spec);
         execute(m, "add VLANs " + summary(vlans) + " to", index);
+    }
+
+    /**
+     * Sets a bridge port's VLANs and its isolated flag in one message (IFLA_AF_SPEC and IFLA_PROTINFO together):
+     * {@code vlans} are added (or their flags replaced), {@code isolated} set when present.
+     */
+    public void setPort(int index, String name, List<BridgeVlan> vlans, Optional<Boolean> isolated) {
+        if (vlans.isEmpty() && isolated.isEmpty()) {
+            return;
+        }
+        long pvids = vlans.stream().filter(BridgeVlan::pvid).count();
+        if (pvids > 1) {
+            throw new InvalidArgumentException("pvid", "a port has one PVID; " + pvids + " entries ask for it");
+        }
+        MessageBuilder m = message(Rtnl.RTM_SETLINK, index, false);
+        if (isolated.isPresent()) {
+            int protinfo = m.beginNested(Ifla.PROTINFO | io.vmnetd.netlink.nl.Nl.NLA_F_NESTED);
+            m.u8(Rtnl.BrPort.ISOLATED, isolated.get() ? 1 : 0);
+            m.endNested(protinfo);
+        }
+        if (!vlans.isEmpty()) {
+            int spec = m.beginNested(Ifla.AF_SPEC);
+            for (BridgeVlan v : vlans) {
+                int flags = (v.pvid() ? BridgeSpec.VLAN_INFO_PVID : 0) | (v.untagged() ? BridgeSpec.VLAN_INFO_UNTAGGED : 0);
+                encode(m, flags, v.vids());
+            }
+            m.endNested(spec);
+        }
+        connection.execute(m, "set VLANs " + summary(vlans) + isolated.map(i -> ", isolated " + (i ? "on" : "off"))
+                .orElse("") + " of bridge port", name);
     }
 
     public void add(String port, BridgeVlan... vlans) {

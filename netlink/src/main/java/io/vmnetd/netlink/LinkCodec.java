@@ -20,7 +20,7 @@ final class LinkCodec {
     static MessageBuilder create(LinkSpec spec) {
         int flags = spec.isUp() ? Rtnl.IFF_UP : 0;
         MessageBuilder m = new MessageBuilder(Rtnl.RTM_NEWLINK, Nl.F_CREATE | Nl.F_EXCL)
-                .struct(new IfInfoMsg(Native.AF_UNSPEC, 0, 0, flags, flags).encode())
+                .struct(new IfInfoMsg(Native.AF_UNSPEC, 0, spec.index(), flags, flags).encode())
                 .string(Ifla.IFNAME, spec.name());
         spec.mtu().ifPresent(mtu -> m.u32(Ifla.MTU, mtu));
         spec.mac().ifPresent(mac -> m.bytes(Ifla.ADDRESS, mac.bytes()));
@@ -69,7 +69,7 @@ final class LinkCodec {
         } else if (kind instanceof LinkKind.Veth) {
             int data = m.beginNested(Info.DATA);
             int peer = m.beginNested(Rtnl.Veth.INFO_PEER);
-            m.struct(new IfInfoMsg(Native.AF_UNSPEC, 0, 0, 0, 0).encode());
+            m.struct(new IfInfoMsg(Native.AF_UNSPEC, 0, spec.peerIndex(), 0, 0).encode());
             m.string(Ifla.IFNAME, spec.peerName().orElseThrow());
             // Both ends carry the same MTU: a pair with different MTUs drops large frames one way only.
             spec.mtu().ifPresent(mtu -> m.u32(Ifla.MTU, mtu));

@@ -20,6 +20,8 @@ public final class LinkSpec {
     private String peerName;
     private NetNs peerNamespace;
     private Optional<MacAddress> peerMac = Optional.empty();
+    private int index;
+    private int peerIndex;
 
     private LinkSpec(String name, LinkKind kind) {
         this.name = Arguments.linkName("name", name);
@@ -93,6 +95,30 @@ public final class LinkSpec {
         requireVeth("peer namespace");
         this.peerNamespace = Arguments.notNull("peer namespace", ns);
         return this;
+    }
+
+    /**
+     * The interface index the new link gets, instead of the next free one: a caller that picks it needs no read
+     * back to address the link. EBUSY when it is taken in the link's namespace.
+     */
+    public LinkSpec index(int ifindex) {
+        this.index = positiveIndex("index", ifindex);
+        return this;
+    }
+
+    /** A veth peer's index, honoured by the kernel only when {@link #index} is given too. */
+    public LinkSpec peerIndex(int ifindex) {
+        requireVeth("peer index");
+        this.peerIndex = positiveIndex("peer index", ifindex);
+        return this;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public int peerIndex() {
+        return peerIndex;
     }
 
     public LinkSpec peerMac(MacAddress mac) {

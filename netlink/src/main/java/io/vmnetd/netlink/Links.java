@@ -144,6 +144,13 @@ public final class Links {
         change(get(name), change);
     }
 
+    /** Applies {@code change} to the link with {@code index} in one message, without reading it first. */
+    public void change(int index, String name, LinkChange change) {
+        if (!change.isEmpty()) {
+            connection.execute(LinkCodec.change(index, change), describe(change), name);
+        }
+    }
+
     public void change(Link link, LinkChange change) {
         if (change.isEmpty()) {
             return;

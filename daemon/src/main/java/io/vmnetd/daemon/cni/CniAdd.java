@@ -38,7 +38,7 @@ final class CniAdd {
 
     ObjectNode add(CniRequest req, NetConf conf) throws CniError {
         AttachmentKey key = req.key();
-        NetworkResolver.Resolved net = NetworkResolver.resolve(conf, networks.config(), networks::bridgeMtu);
+        NetworkResolver.Resolved net = NetworkResolver.resolve(conf, networks.config(), networks::link);
         if (conf.ipamType().isPresent()) {
             ipam.locate(conf, IpamCall.of(req, key)); // a plugin that cannot run is refused before anything is made
         }
@@ -51,12 +51,12 @@ final class CniAdd {
             if (existing.isPresent()) {
                 teardown.release(existing.get(), IpamCall.of(req, key));
             }
-            Attachment adding = describe(key, netns, net, conf);
-            journalOrFail(adding);
+            Attachment described = describe(key, netns, net, conf);
             try {
-                return build(adding, net, conf, req);
+                return conf.ipamType().isPresent() ? buildWithIpam(described, net, conf, req)
+                        : build(described, net, conf);
             } catch (CniError | RuntimeException e) {
-                teardown.releaseQuietly(adding, IpamCall.of(req, key));
+                teardown.releaseQuietly(journal.get(key).orElse(described), IpamCall.of(req, key));
                 throw e;
             }
         }
@@ -73,26 +73,39 @@ final class CniAdd {
                 conf.raw().toString(), Optional.empty(), Attachment.State.ADDING, Instant.now());
     }
 
-    private ObjectNode build(Attachment adding, NetworkResolver.Resolved net, NetConf conf, CniRequest req)
-            throws CniError {
-        Attachment att = adding;
-        Networks.AppliedPort applied = apply(att);
-        Optional<JsonNode> ipamResult = Optional.empty();
-        if (conf.ipamType().isPresent()) {
-            JsonNode result = ipam.add(conf, IpamCall.of(req, att.key()));
-            ipamResult = Optional.of(result);
-            att = att.withIpam(result.toString(), att.port().withPod(IpamResults.addressing(att.port().pod(), result)));
-            journalOrFail(att);
-            networks.addressPort(net.clusterNetwork(), att.port());
-        }
-        Attachment ready = att.withState(Attachment.State.READY);
+    /**
+     * Without IPAM the description is whole before anything is made: it is journaled once, as live, and then made.
+     * A crash in between leaves an attachment whose port the reconciler makes, and that the runtime's repeated ADD
+     * answers (or its DEL removes).
+     */
+    private ObjectNode build(Attachment described, NetworkResolver.Resolved net, NetConf conf) throws CniError {
+        Attachment ready = described.withState(Attachment.State.READY);
         networks.changePorts(net.clusterNetwork(), net.vlans().vids(), () -> journalOrFail(ready));
-        return CniResults.add(conf.cniVersion(), ready, applied, ipamResult);
+        Networks.AppliedPort applied = apply(ready, true);
+        return CniResults.add(conf.cniVersion(), ready, applied, Optional.empty());
     }
 
-    private Networks.AppliedPort apply(Attachment a) throws CniError {
+    /**
+     * With IPAM the intent is journaled first (a lease taken before a crash is given back at the next start), the
+     * port made (a DHCP plugin needs the pod's interface), the lease taken and the pod end addressed, and the
+     * attachment journaled as live.
+     */
+    private ObjectNode buildWithIpam(Attachment described, NetworkResolver.Resolved net, NetConf conf, CniRequest req)
+            throws CniError {
+        journalOrFail(described);
+        Networks.AppliedPort applied = apply(described, true);
+        JsonNode result = ipam.add(conf, IpamCall.of(req, described.key()));
+        Attachment addressed = described.withIpam(result.toString(),
+                described.port().withPod(IpamResults.addressing(described.port().pod(), result)));
+        networks.addressPort(net.clusterNetwork(), addressed.port());
+        Attachment ready = addressed.withState(Attachment.State.READY);
+        networks.changePorts(net.clusterNetwork(), net.vlans().vids(), () -> journalOrFail(ready));
+        return CniResults.add(conf.cniVersion(), ready, applied, Optional.of(result));
+    }
+
+    private Networks.AppliedPort apply(Attachment a, boolean isNew) throws CniError {
         try {
-            return networks.applyPort(a.clusterNetwork(), a.port());
+            return networks.applyPort(a.clusterNetwork(), a.port(), isNew);
         } catch (Networks.NotReady e) {
             throw new CniError(CniError.TRY_AGAIN_LATER, "cluster network " + a.clusterNetwork() + " cannot take "
                     + a.key() + " yet: " + e.getMessage(), "vmnetd is reconciling it; try again");
@@ -108,7 +121,7 @@ final class CniAdd {
     }
 
     private ObjectNode again(Attachment a, NetConf conf) throws CniError {
-        Networks.AppliedPort applied = apply(a);
+        Networks.AppliedPort applied = apply(a, false);
         return CniResults.add(conf.cniVersion(), a, applied, IpamResults.parse(a.ipamResult()));
     }
 

@@ -36,7 +36,7 @@ final class CniCheck {
                         + " is not the network namespace attachment " + key + " was made in ("
                         + a.port().pod().netnsId() + " at " + a.port().pod().netns() + ")");
             }
-            NetworkResolver.Resolved net = NetworkResolver.resolve(conf, networks.config(), networks::bridgeMtu);
+            NetworkResolver.Resolved net = NetworkResolver.resolve(conf, networks.config(), networks::link);
             if (!net.clusterNetwork().equals(a.clusterNetwork()) || !net.vlans().equals(a.port().vlans())) {
                 throw new CniError(ATTACHMENT_DIFFERS, "attachment " + key + " was made on " + a.clusterNetwork()
                         + " with VLANs " + a.port().vlans() + "; the netconf now asks for " + net.clusterNetwork()

@@ -24,8 +24,8 @@ final class CniResults {
         ObjectNode r = JSON.createObjectNode();
         r.put("cniVersion", version);
         ArrayNode ifs = r.putArray("interfaces");
-        ifs.addObject().put("name", applied.bridge().name()).put("mac", mac(applied.bridge()));
-        ifs.addObject().put("name", applied.hostEnd().name()).put("mac", mac(applied.hostEnd()));
+        ifs.addObject().put("name", applied.bridge()).put("mac", applied.bridgeMac().map(Object::toString).orElse(""));
+        ifs.addObject().put("name", applied.hostEnd()).put("mac", applied.hostMac().toString());
         ifs.addObject().put("name", a.key().ifName()).put("mac", a.port().pod().mac().toString())
                 .put("sandbox", a.port().pod().netns().toString());
         ArrayNode ips = r.putArray("ips");
@@ -54,10 +54,6 @@ final class CniResults {
             r.remove("ips");
         }
         return r;
-    }
-
-    private static String mac(Link link) {
-        return link.mac().map(Object::toString).orElse("");
     }
 
     static String error(String version, CniError e) {

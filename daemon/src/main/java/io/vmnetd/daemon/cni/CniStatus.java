@@ -15,7 +15,7 @@ final class CniStatus {
     void status(NetConf conf) throws CniError {
         NetworkResolver.Resolved net;
         try {
-            net = NetworkResolver.resolve(conf, networks.config(), networks::bridgeMtu);
+            net = NetworkResolver.resolve(conf, networks.config(), networks::link);
         } catch (CniError e) {
             throw new CniError(CniError.NOT_AVAILABLE, "network not available: " + e.getMessage(), e.details());
         }

@@ -6,6 +6,8 @@ import io.vmnetd.daemon.config.VmNetwork;
 import io.vmnetd.daemon.config.VmNetworkType;
 import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.daemon.model.VmNetworkVlans;
+import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.VidSet;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,17 +24,18 @@ final class NetworkResolver {
     private NetworkResolver() {}
 
     /**
-     * @param kernelMtu the MTU of a bridge as the kernel has it (for the adopted mgmt network), empty if absent
+     * @param bridges a bridge as the kernel has it now, empty if absent: an adopted network's MTU, and the default
+     *     VLAN a port of it may keep (preserveDefaultVlan)
      */
-    static Resolved resolve(NetConf conf, Config config, Function<String, OptionalInt> kernelMtu) throws CniError {
+    static Resolved resolve(NetConf conf, Config config, Function<String, Optional<Link>> bridges) throws CniError {
         if (conf.vlan().isPresent() && !conf.vlanTrunk().isEmpty()) {
             throw NetConf.invalid("vlanTrunk", "cannot be combined with vlan; use one of them");
         }
         Resolved r;
         if (conf.network().isPresent()) {
-            r = fromVmNetwork(conf, config, kernelMtu);
+            r = fromVmNetwork(conf, config, bridges);
         } else if (conf.bridge().isPresent()) {
-            r = fromBridge(conf, config, kernelMtu);
+            r = fromBridge(conf, config, bridges);
         } else {
             throw NetConf.invalid("network", "is required: the name of a VM network of vmnetd's config ("
                     + names(config) + "), or give bridge: the bridge of a cluster network");
@@ -44,7 +47,7 @@ final class NetworkResolver {
         return r;
     }
 
-    private static Resolved fromVmNetwork(NetConf conf, Config config, Function<String, OptionalInt> kernelMtu)
+    private static Resolved fromVmNetwork(NetConf conf, Config config, Function<String, Optional<Link>> bridges)
             throws CniError {
         String name = conf.network().get();
         VmNetwork vm = config.vmNetwork(name).orElseThrow(() -> NetConf.invalid("network",
@@ -64,11 +67,11 @@ final class NetworkResolver {
             throw NetConf.invalid("vlanTrunk", VidSet.of(conf.vlanTrunk()) + " disagrees with network " + name
                     + " (" + VmNetworkVlans.portVlans(vm) + ")");
         }
-        PortVlanSpec vlans = preserveDefault(VmNetworkVlans.portVlans(vm), conf.preserveDefaultVlan());
-        return new Resolved(vm.clusterNetwork(), bridge, Optional.of(name), vlans, mtu(vm.clusterNetwork(), config, kernelMtu));
+        PortVlanSpec vlans = preserveDefault(VmNetworkVlans.portVlans(vm), conf.preserveDefaultVlan(), bridge, bridges);
+        return new Resolved(vm.clusterNetwork(), bridge, Optional.of(name), vlans, mtu(vm.clusterNetwork(), config, bridges));
     }
 
-    private static Resolved fromBridge(NetConf conf, Config config, Function<String, OptionalInt> kernelMtu)
+    private static Resolved fromBridge(NetConf conf, Config config, Function<String, Optional<Link>> bridges)
             throws CniError {
         String bridge = conf.bridge().get();
         List<String> known = new ArrayList<>();
@@ -92,29 +95,35 @@ final class NetworkResolver {
         Optional<String> vm = config.vmNetworksOf(cn).stream()
                 .filter(n -> VmNetworkVlans.portVlans(n).equals(PortVlanSpec.access(conf.vlan().orElse(1))) && conf.vlan().isPresent())
                 .map(VmNetwork::name).findFirst();
-        return new Resolved(cn, bridge, vm, preserveDefault(vlans, conf.preserveDefaultVlan()), mtu(cn, config, kernelMtu));
+        return new Resolved(cn, bridge, vm, preserveDefault(vlans, conf.preserveDefaultVlan(), bridge, bridges),
+                mtu(cn, config, bridges));
     }
 
     /**
-     * preserveDefaultVlan keeps VLAN 1 on the port as the reference plugin leaves it: an access port keeps it
-     * untagged beside its own PVID, a trunk keeps it as PVID.
+     * preserveDefaultVlan keeps on the port the VLAN its bridge gives every joining port (its default PVID), as the
+     * reference plugin leaves it there: an access port keeps it untagged beside its own PVID, a trunk keeps it as
+     * PVID. vmnetd's own bridges give none (default PVID 0), so there it changes nothing, like the reference plugin.
      */
-    private static PortVlanSpec preserveDefault(PortVlanSpec vlans, boolean preserve) {
-        if (!preserve || vlans.vids().contains(PortVlanSpec.DEFAULT_VID)) {
+    private static PortVlanSpec preserveDefault(PortVlanSpec vlans, boolean preserve, String bridge,
+                                                Function<String, Optional<Link>> bridges) {
+        int defaultVid = bridges.apply(bridge).flatMap(l -> l.kindAs(LinkKind.Bridge.class))
+                .map(LinkKind.Bridge::defaultPvid).orElse(0);
+        if (!preserve || defaultVid == 0 || vlans.vids().contains(defaultVid)) {
             return vlans;
         }
-        VidSet one = VidSet.of(PortVlanSpec.DEFAULT_VID);
+        VidSet kept = VidSet.of(defaultVid);
         return vlans.pvid().isPresent()
-                ? new PortVlanSpec(vlans.vids().union(one), vlans.pvid(), vlans.untagged().union(one))
-                : vlans.withNative();
+                ? new PortVlanSpec(vlans.vids().union(kept), vlans.pvid(), vlans.untagged().union(kept))
+                : new PortVlanSpec(vlans.vids().union(kept), OptionalInt.of(defaultVid), vlans.untagged().union(kept));
     }
 
-    private static int mtu(String cn, Config config, Function<String, OptionalInt> kernelMtu) throws CniError {
+    private static int mtu(String cn, Config config, Function<String, Optional<Link>> bridges) throws CniError {
         Optional<ClusterNetwork> declared = config.clusterNetwork(cn);
         if (declared.isPresent()) {
             return declared.get().mtu();
         }
-        OptionalInt adopted = kernelMtu.apply(ClusterNetwork.bridgeName(cn));
+        OptionalInt adopted = bridges.apply(ClusterNetwork.bridgeName(cn)).map(l -> OptionalInt.of(l.mtu()))
+                .orElse(OptionalInt.empty());
         if (adopted.isEmpty()) {
             throw new CniError(CniError.TRY_AGAIN_LATER, ClusterNetwork.bridgeName(cn) + " does not exist (yet)",
                     "cluster network " + cn + " is adopted from the node; vmnetd waits for its bridge");

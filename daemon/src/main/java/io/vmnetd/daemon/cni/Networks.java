@@ -26,11 +26,12 @@ public interface Networks {
 
     /**
      * Makes {@code port} of {@code clusterNetwork} exactly as described (the pair if missing, master, VLANs, flags,
-     * MTU, up) and answers the bridge and the host end as they are then.
+     * MTU, up) and answers the bridge and the host end as they are then. {@code isNew}: the caller knows there is no
+     * such port yet (a leftover of the same name is replaced), so it is not read first.
      *
      * @throws NotReady when the network cannot take the port yet (its bridge is being made)
      */
-    AppliedPort applyPort(String clusterNetwork, VmPort port);
+    AppliedPort applyPort(String clusterNetwork, VmPort port, boolean isNew);
 
     /** Gives the pod end of an applied port the addresses and routes of its description. */
     void addressPort(String clusterNetwork, VmPort port);
@@ -66,6 +67,7 @@ public interface Networks {
         }
     }
 
-    /** The bridge and the port's host end, read after the port was applied: what ADD's result names. */
-    record AppliedPort(Link bridge, Link hostEnd) {}
+    /** The bridge and the port's host end, with their MACs: what ADD's result names. */
+    record AppliedPort(String bridge, Optional<io.vmnetd.netlink.MacAddress> bridgeMac, String hostEnd,
+                       io.vmnetd.netlink.MacAddress hostMac) {}
 }

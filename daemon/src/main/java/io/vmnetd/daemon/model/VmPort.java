@@ -15,6 +15,22 @@ package io.vmnetd.daemon.model;
 public record VmPort(String hostIfName, PodEnd pod, PortVlanSpec vlans, boolean isolated, boolean promiscuousBridge,
                      String owner) {
 
+    /**
+     * The host end's MAC: chosen, not random, so that it is known without reading it back and stays the same when the
+     * port is made again. Locally administered, and starting with fe so that a bridge, which takes the lowest MAC of
+     * its ports when it has none of its own, never takes this one.
+     */
+    public io.vmnetd.netlink.MacAddress hostMac() {
+        byte[] b = new byte[6];
+        b[0] = (byte) 0xfe;
+        int h = hostIfName.hashCode();
+        long more = h * 0x9E3779B97F4A7C15L;
+        for (int i = 1; i < 6; i++) {
+            b[i] = (byte) (more >>> (8 * i));
+        }
+        return io.vmnetd.netlink.MacAddress.of(b);
+    }
+
     public VmPort withPod(PodEnd newPod) {
         return new VmPort(hostIfName, newPod, vlans, isolated, promiscuousBridge, owner);
     }

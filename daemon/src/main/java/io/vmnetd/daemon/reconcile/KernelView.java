@@ -1,6 +1,8 @@
 package io.vmnetd.daemon.reconcile;
 
-import io.vmnetd.daemon.model.PortVlanSpec;
+import io.vmnetd.netlink.BridgeVlan;
+import io.vmnetd.netlink.VidRange;
+import io.vmnetd.netlink.VidSet;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.RtNetlink;
@@ -80,15 +82,32 @@ public final class KernelView {
         return out;
     }
 
-    /** What Linux gives a port as it joins a bridge whose default PVID is 1. */
-    static PortVlans freshPort(String name) {
-        return PortVlans.joining(0, name, 0, PortVlanSpec.DEFAULT_VID);
-    }
-
-    /** What Linux gives a port as it joins {@code bridge} (empty: one about to be made, with default PVID 1). */
+    /** What Linux gives a port as it joins {@code bridge} (empty: one vmnetd is about to make, without default PVID). */
     static PortVlans joining(String name, Optional<Link> bridge) {
         int defaultPvid = bridge.flatMap(b -> b.kindAs(io.vmnetd.netlink.LinkKind.Bridge.class))
-                .map(io.vmnetd.netlink.LinkKind.Bridge::defaultPvid).orElse(PortVlanSpec.DEFAULT_VID);
+                .map(io.vmnetd.netlink.LinkKind.Bridge::defaultPvid).orElse(Planner.MANAGED_DEFAULT_PVID);
         return PortVlans.joining(0, name, 0, defaultPvid);
+    }
+
+    /**
+     * This view after the bridge with {@code bridgeIndex} stops giving ports default PVID {@code oldPvid}: the kernel
+     * then removes that VID from every port (and the bridge itself) that has it as its PVID, untagged.
+     */
+    KernelView withDefaultPvidCleared(int bridgeIndex, int oldPvid) {
+        Map<Integer, PortVlans> after = new HashMap<>(vlans);
+        for (Map.Entry<Integer, PortVlans> e : vlans.entrySet()) {
+            PortVlans v = e.getValue();
+            boolean onBridge = v.masterIndex() == bridgeIndex || v.index() == bridgeIndex;
+            if (onBridge && v.pvid().orElse(-1) == oldPvid && v.untagged().contains(oldPvid)) {
+                List<BridgeVlan> kept = new ArrayList<>();
+                for (BridgeVlan b : v.vlans()) {
+                    for (VidRange r : VidSet.of(List.of(b.vids())).minus(VidSet.of(oldPvid)).ranges()) {
+                        kept.add(new BridgeVlan(r, false, b.untagged()));
+                    }
+                }
+                after.put(e.getKey(), new PortVlans(v.index(), v.name(), v.masterIndex(), kept));
+            }
+        }
+        return new KernelView(List.copyOf(byIndex.values()), after, goneNamespaces);
     }
 }

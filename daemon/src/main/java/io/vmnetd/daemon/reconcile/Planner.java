@@ -18,6 +18,13 @@ import java.util.Optional;
  * network already as desired yields no step.
  */
 public final class Planner {
+    /**
+     * The default PVID of the bridges vmnetd makes: none. A port joins without any VLAN and forwards nothing until
+     * it has exactly its own, so a port may come up as it joins (one message fewer per CNI ADD, and never a moment on
+     * a VLAN that is not its own); the uplink's native VLAN is one of its VLANs like the others. The bridge device
+     * itself carries no VLAN: vmnetd puts no address on it.
+     */
+    public static final int MANAGED_DEFAULT_PVID = 0;
     private final DesiredNetwork want;
     private final KernelView have;
     private final List<Step> steps = new ArrayList<>();
@@ -35,7 +42,7 @@ public final class Planner {
      * @param ownedUplinkVids for an adopted network, the uplink VIDs vmnetd added earlier and may remove again
      */
     public static Plan plan(DesiredNetwork want, KernelView have, VidSet ownedUplinkVids) {
-        Planner p = new Planner(want, have);
+        Planner p = new Planner(want, want.managed() ? afterDefaultPvidCleared(want, have) : have);
         if (want.managed()) {
             p.planManaged();
         } else {
@@ -88,6 +95,18 @@ public final class Planner {
         return new Plan(network, steps, List.of());
     }
 
+    /**
+     * A managed bridge still giving ports a default PVID is set to none by the plan, and the kernel then takes that
+     * VID from every port that has it as its untagged PVID: the ports are planned as they will be then.
+     */
+    private static KernelView afterDefaultPvidCleared(DesiredNetwork want, KernelView have) {
+        return have.link(want.bridge())
+                .flatMap(l -> l.kindAs(LinkKind.Bridge.class).map(b -> java.util.Map.entry(l.index(), b.defaultPvid())))
+                .filter(e -> e.getValue() != MANAGED_DEFAULT_PVID)
+                .map(e -> have.withDefaultPvidCleared(e.getKey(), e.getValue()))
+                .orElse(have);
+    }
+
     private void planManaged() {
         int mtu = want.mtu().orElseThrow();
         Optional<Link> bond = have.link(want.uplink());
@@ -114,8 +133,7 @@ public final class Planner {
         } else if (!(bridge.get().kind() instanceof LinkKind.Bridge br)) {
             problems.add(want.bridge() + " exists but is a " + kindName(bridge.get()) + ", not a bridge");
             return;
-        } else if (!br.vlanFiltering() || br.defaultPvid() != PortVlanSpec.DEFAULT_VID) {
-            // Ports joining the bridge are planned as getting VLAN 1 (KernelView.freshPort): so must it be.
+        } else if (!br.vlanFiltering() || br.defaultPvid() != MANAGED_DEFAULT_PVID) {
             steps.add(new Steps.EnableVlanFiltering(want.bridge()));
         }
 
@@ -123,7 +141,8 @@ public final class Planner {
         if (uplinkJoins) {
             steps.add(new Steps.SetMaster(want.uplink(), want.bridge()));
         }
-        planVlans(want.uplink(), want.uplinkVlans(), uplinkJoins ? KernelView.freshPort(want.uplink()) : have.vlans(bond.get()));
+        planVlans(want.uplink(), want.uplinkVlans(), uplinkJoins
+                ? PortVlans.joining(0, want.uplink(), 0, MANAGED_DEFAULT_PVID) : have.vlans(bond.get()));
         ports.planJoins(bridge, bridgeNew, mtu);
 
         if (!bondNew) {

@@ -22,8 +22,8 @@ final class PortPlanner {
     private final KernelView have;
     private final List<Step> steps;
     private final List<String> portProblems;
-    /** Ports this plan makes: they join, and come up, like ports that left the bridge. */
-    private final Set<String> created = new HashSet<>();
+    /** Ports this plan puts on the bridge: JoinPort brings them up too. */
+    private final Set<String> joined = new HashSet<>();
 
     PortPlanner(DesiredNetwork want, KernelView have, List<Step> steps, List<String> portProblems) {
         this.want = want;
@@ -45,10 +45,11 @@ final class PortPlanner {
             }
             boolean joins = bridgeNew || link.get().masterIndex() != bridge.get().index();
             if (joins) {
-                steps.add(new Steps.SetMaster(port.hostIfName(), want.bridge()));
+                planJoin(port, bridge);
+                continue;
             }
-            planVlans(port, joins ? KernelView.joining(port.hostIfName(), bridge) : have.vlans(link.get()));
-            boolean isolated = !joins && link.get().bridgePort().map(Link.BridgePort::isolated).orElse(false);
+            planVlans(port, have.vlans(link.get()));
+            boolean isolated = link.get().bridgePort().map(Link.BridgePort::isolated).orElse(false);
             if (isolated != port.isolated()) {
                 steps.add(new PortSteps.SetIsolated(port.hostIfName(), port.isolated()));
             }
@@ -65,16 +66,18 @@ final class PortPlanner {
                     + pod.netns());
             return;
         }
-        created.add(port.hostIfName());
-        steps.add(new PortSteps.CreatePort(port.hostIfName(), pod, mtu));
+        steps.add(new PortSteps.CreatePort(port.hostIfName(), port.hostMac(), pod, mtu));
         if (!pod.addresses().isEmpty() || !pod.routes().isEmpty()) {
             steps.add(new PortSteps.AddPodAddressing(pod));
         }
-        steps.add(new Steps.SetMaster(port.hostIfName(), want.bridge()));
-        planVlans(port, KernelView.joining(port.hostIfName(), bridge));
-        if (port.isolated()) {
-            steps.add(new PortSteps.SetIsolated(port.hostIfName(), true));
-        }
+        planJoin(port, bridge);
+    }
+
+    /** Onto the bridge with exactly its VLANs and flags, and up: one step, applied in as few messages as can be. */
+    private void planJoin(VmPort port, Optional<Link> bridge) {
+        joined.add(port.hostIfName());
+        steps.add(new PortSteps.JoinPort(port.hostIfName(), want.bridge(), port.vlans(),
+                KernelView.joining(port.hostIfName(), bridge), port.isolated()));
     }
 
     private void planVlans(VmPort port, PortVlans observed) {
@@ -96,8 +99,8 @@ final class PortPlanner {
 
     void planUp() {
         for (VmPort port : want.ports()) {
-            boolean down = have.link(port.hostIfName()).map(l -> !l.isUp()).orElse(created.contains(port.hostIfName()));
-            if (down) {
+            boolean down = have.link(port.hostIfName()).map(l -> !l.isUp()).orElse(false);
+            if (down && !joined.contains(port.hostIfName())) {
                 steps.add(new Steps.SetUp(port.hostIfName()));
             }
         }

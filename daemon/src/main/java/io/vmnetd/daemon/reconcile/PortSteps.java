@@ -2,15 +2,19 @@ package io.vmnetd.daemon.reconcile;
 
 import io.vmnetd.daemon.model.PodEnd;
 import io.vmnetd.daemon.model.PodRoute;
+import io.vmnetd.daemon.model.PortVlanSpec;
+import io.vmnetd.daemon.model.VlanDiff;
 import io.vmnetd.netlink.IpPrefix;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkChange;
 import io.vmnetd.netlink.LinkSpec;
 import io.vmnetd.netlink.NetNs;
 import io.vmnetd.netlink.Route;
-import io.vmnetd.netlink.RtNetlink;
+import io.vmnetd.netlink.Links;
+import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.nl.NetlinkException;
 import io.vmnetd.netlink.sys.Errno;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
@@ -23,11 +27,16 @@ final class PortSteps {
     /**
      * Makes the pair in one message: the pod end created inside the pod's namespace as {@code pod.ifName()}, up,
      * with its MAC, and the host end as its peer, down, both at {@code mtu}. (The pod's end cannot be the peer: the
-     * kernel opens a new peer before pairing it and refuses, ENOTCONN.) A host end of the same name is a leftover of
-     * an attachment that is gone (a crash between making it and journaling): it goes and the pair is made again;
-     * otherwise EEXIST is the pod's interface name taken.
+     * kernel opens a new peer before pairing it and refuses, ENOTCONN.) Both ends get an interface index chosen
+     * here, derived from the host end's name, so that the steps after this one address the host end without reading
+     * it back; an index already taken (EBUSY) moves to the next, and after a few the kernel chooses. A host end of
+     * the same name is a leftover of an attachment that is gone (a crash between making it and journaling): it goes
+     * and the pair is made again; otherwise EEXIST is the pod's interface name taken.
      */
-    record CreatePort(String hostIfName, PodEnd pod, int mtu) implements Step {
+    record CreatePort(String hostIfName, io.vmnetd.netlink.MacAddress hostMac, PodEnd pod, int mtu) implements Step {
+        private static final int INDEX_BASE = 0x20000000;
+        private static final int INDEX_TRIES = 3;
+
         public String kind() {
             return "port_missing";
         }
@@ -39,16 +48,74 @@ final class PortSteps {
 
         public void apply(StepContext c) {
             try (NetNs ns = c.openNamespace(pod)) {
-                LinkSpec spec = LinkSpec.veth(pod.ifName(), hostIfName).namespace(ns).mac(pod.mac()).mtu(mtu).up();
-                try {
-                    c.host().links().create(spec);
-                } catch (NetlinkException e) {
-                    if (!e.is(Errno.EEXIST) || !c.host().links().deleteIfExists(hostIfName)) {
-                        throw e;
+                int index = INDEX_BASE | (hostIfName.hashCode() & 0x0fffffff);
+                for (int attempt = 0; ; attempt++) {
+                    boolean chosen = attempt < INDEX_TRIES;
+                    LinkSpec spec = LinkSpec.veth(pod.ifName(), hostIfName).namespace(ns).mac(pod.mac()).mtu(mtu).up()
+                            .peerMac(hostMac);
+                    if (chosen) {
+                        spec.index(index + attempt).peerIndex(index + attempt);
                     }
-                    c.host().links().create(spec);
+                    try {
+                        createReplacingLeftover(c, spec);
+                        if (chosen) {
+                            c.made(hostIfName, index + attempt);
+                        }
+                        return;
+                    } catch (NetlinkException e) {
+                        if (!chosen || !e.is(Errno.EBUSY)) {
+                            throw e;
+                        }
+                    }
                 }
             }
+        }
+
+        private void createReplacingLeftover(StepContext c, LinkSpec spec) {
+            try {
+                c.host().links().create(spec);
+            } catch (NetlinkException e) {
+                if (!e.is(Errno.EEXIST) || !c.host().links().deleteIfExists(hostIfName)) {
+                    throw e;
+                }
+                c.host().links().create(spec);
+            }
+        }
+    }
+
+    /**
+     * Puts a port on its bridge with exactly its VLANs and flags and brings it up, in as few messages as the kernel
+     * allows. On a bridge whose ports join without VLANs (default PVID 0, as vmnetd makes its bridges), the port
+     * forwards nothing until its VLANs are set, so master and up go together, then VLANs and isolation together:
+     * two messages. On a bridge that gives joining ports its default PVID (an adopted one), the port stays down
+     * until that VLAN is gone: master, VLANs and isolation, the default's removal, up.
+     *
+     * @param joining what the port has once on the bridge (the bridge's default PVID, or nothing)
+     */
+    record JoinPort(String port, String bridge, PortVlanSpec vlans, PortVlans joining, boolean isolated)
+            implements Step {
+        public String kind() {
+            return "master";
+        }
+
+        public String describe() {
+            return "attach " + port + " to " + bridge + " with VLANs " + vlans + (isolated ? ", isolated" : "") + ", up";
+        }
+
+        public void apply(StepContext c) {
+            int index = c.index(port);
+            VlanDiff diff = vlans.diff(joining);
+            Links links = c.host().links();
+            Optional<Boolean> flag = isolated ? Optional.of(true) : Optional.empty();
+            if (joining.vlans().isEmpty()) {
+                links.change(index, port, LinkChange.create().master(c.index(bridge)).up());
+                c.host().bridgeVlans().setPort(index, port, diff.add(), flag);
+                return;
+            }
+            links.change(index, port, LinkChange.create().master(c.index(bridge)));
+            c.host().bridgeVlans().setPort(index, port, diff.add(), flag);
+            c.host().bridgeVlans().delete(index, false, diff.delete());
+            links.change(index, port, LinkChange.create().up());
         }
     }
 
@@ -133,8 +200,7 @@ final class PortSteps {
         }
 
         public void apply(StepContext c) {
-            RtNetlink host = c.host();
-            host.links().setPortIsolated(host.links().get(port), isolated);
+            c.host().bridgeVlans().setPort(c.index(port), port, java.util.List.of(), Optional.of(isolated));
         }
     }
 
@@ -149,7 +215,7 @@ final class PortSteps {
         }
 
         public void apply(StepContext c) {
-            c.host().links().setPromiscuous(bridge, true);
+            c.host().links().change(c.index(bridge), bridge, LinkChange.create().promiscuous(true));
         }
     }
 

@@ -38,8 +38,10 @@ public final class ReconcileLoop implements AutoCloseable {
     private final Map<Scope, Reason> pending = new HashMap<>();
     /** VM ports to reconcile on their own, by network: what link events on ports ask for. */
     private final Map<String, Set<String>> pendingPorts = new HashMap<>();
-    /** Each link as its last event showed it; only the monitor's thread touches it. */
-    private final Map<String, Link> lastSeen = new HashMap<>();
+    /** Each link as its last event showed it; written by the monitor's thread, read when a batch is drained. */
+    private final Map<String, Link> lastSeen = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Each bridge port's VLANs and settings as the bridge's last notification showed them; likewise. */
+    private final Map<String, LinkEvent> lastPortEvents = new java.util.concurrent.ConcurrentHashMap<>();
     private LinkMonitor monitor;
     private volatile long heartbeatNanos = System.nanoTime();
 
@@ -107,9 +109,11 @@ public final class ReconcileLoop implements AutoCloseable {
                 for (Map.Entry<Scope, Reason> e : batch.entrySet()) {
                     failed |= !reconciler.reconcile(e.getKey(), e.getValue()).succeeded();
                 }
+                DesiredState desired = reconciler.desired();
                 for (Map.Entry<String, Set<String>> e : portBatch.entrySet()) {
-                    if (!batch.containsKey(Scope.network(e.getKey()))) {
-                        failed |= !reconciler.reconcilePorts(e.getKey(), e.getValue(), Reason.LINK_EVENT).succeeded();
+                    Set<String> unplanned = stillUnplanned(desired, e.getKey(), e.getValue());
+                    if (!batch.containsKey(Scope.network(e.getKey())) && !unplanned.isEmpty()) {
+                        failed |= !reconciler.reconcilePorts(e.getKey(), unplanned, Reason.LINK_EVENT).succeeded();
                     }
                 }
             }
@@ -122,6 +126,28 @@ public final class ReconcileLoop implements AutoCloseable {
         }
     }
 
+    /**
+     * The ports of {@code names} that the latest events do not show as planned. A port's own changes come as a
+     * series of events (a CNI ADD: made, on the bridge and up, its VLANs); one that asked for a reconcile halfway is
+     * often as planned by the time the batch is drained, and then needs no read at all.
+     */
+    private Set<String> stillUnplanned(DesiredState desired, String network, Set<String> names) {
+        Optional<DesiredNetwork> n = desired.network(network);
+        Set<String> out = new HashSet<>();
+        for (String name : names) {
+            if (n.isEmpty() || n.get().port(name).isEmpty()) {
+                continue;
+            }
+            Link link = lastSeen.get(name);
+            LinkEvent port = lastPortEvents.get(name);
+            if (link == null || port == null || !portAsPlanned(n.get(), name, new LinkEvent(LinkEvent.Type.LINK_UPDATED,
+                    Optional.of(link), Optional.empty(), Optional.empty())) || !portAsPlanned(n.get(), name, port)) {
+                out.add(name);
+            }
+        }
+        return out;
+    }
+
     private void onEvent(LinkEvent event) {
         if (event.type() == LinkEvent.Type.RESYNC_NEEDED) {
             LOG.info("link monitor lost events; full resync");
@@ -129,6 +155,7 @@ public final class ReconcileLoop implements AutoCloseable {
             return;
         }
         Optional<String> name = event.name();
+        name.ifPresent(reconciler.ports()::forget);
         if (name.isEmpty() || unchangedForThePlanner(event)) {
             return;
         }
@@ -179,8 +206,14 @@ public final class ReconcileLoop implements AutoCloseable {
      * monitor's thread calls this.
      */
     private boolean unchangedForThePlanner(LinkEvent event) {
+        if (event.type() == LinkEvent.Type.PORT_UPDATED) {
+            event.port().ifPresent(p -> lastPortEvents.put(p.name(), event));
+        }
         if (event.type() == LinkEvent.Type.LINK_DELETED) {
-            event.link().ifPresent(l -> lastSeen.remove(l.name()));
+            event.link().ifPresent(l -> {
+                lastSeen.remove(l.name());
+                lastPortEvents.remove(l.name());
+            });
             return false;
         }
         if (event.type() != LinkEvent.Type.LINK_UPDATED || event.link().isEmpty()) {

@@ -159,10 +159,12 @@ public final class Reconciler {
         ReentrantLock lock = lockFor(network);
         lock.lock();
         try {
-            Plan plan = Planner.planPorts(n, ports.view(n));
+            KernelView view = ports.view(n);
+            Plan plan = Planner.planPorts(n, view);
             problems.addAll(plan.describe().subList(plan.steps().size(), plan.describe().size()));
+            StepContext applying = new Applying(context, view);
             for (Step step : plan.steps()) {
-                apply(n, step, reason, applied);
+                apply(n, step, reason, applied, applying);
             }
         } catch (NetlinkException | IllegalArgumentException e) {
             fail(n.name(), e, errors);
@@ -246,8 +248,8 @@ public final class Reconciler {
         return run;
     }
 
-    private void apply(DesiredNetwork n, Step step, Reason reason, List<String> applied) {
-        step.apply(context);
+    private void apply(DesiredNetwork n, Step step, Reason reason, List<String> applied, StepContext applying) {
+        step.apply(applying);
         applied.add(n.name() + ": " + step.describe());
         if (reason.repairsDrift()) {
             observer.repaired(step.kind());
@@ -277,14 +279,17 @@ public final class Reconciler {
         lock.lock();
         try {
             VidSet owned = registry.mgmtVids();
-            Plan plan = Planner.plan(n, VmPorts.withGoneNamespaces(KernelView.read(host), n), owned);
+            KernelView view = VmPorts.withGoneNamespaces(KernelView.read(host), n);
+            view.link(n.bridge()).ifPresent(ports::remember);
+            Plan plan = Planner.plan(n, view, owned);
+            StepContext applying = new Applying(context, view);
             problemsByNetwork.put(n.name(), plan.problems());
             problems.addAll(plan.describe().subList(plan.steps().size(), plan.describe().size()));
             if (n.managed()) {
                 registry.recordManaged(n.name(), new ManagedNetwork(n.bridge(), n.uplink(), n.nics()));
             }
             for (Step step : plan.steps()) {
-                apply(n, step, reason, applied);
+                apply(n, step, reason, applied, applying);
                 if (!n.managed() && step instanceof Steps.SetPortVlans v && v.port().equals(n.uplink())) {
                     owned = owned.union(addedVids(v)).minus(VidSet.of(v.diff().delete()));
                     registry.setMgmtVids(owned);
@@ -315,8 +320,10 @@ public final class Reconciler {
         ReentrantLock lock = lockFor(name);
         lock.lock();
         try {
-            for (Step step : teardownPlan(name, m, KernelView.read(host)).steps()) {
-                step.apply(context);
+            KernelView view = KernelView.read(host);
+            StepContext applying = new Applying(context, view);
+            for (Step step : teardownPlan(name, m, view).steps()) {
+                step.apply(applying);
                 applied.add(name + ": " + step.describe());
                 LOG.info(name + ": " + step.describe());
             }

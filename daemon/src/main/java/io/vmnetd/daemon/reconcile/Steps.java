@@ -50,6 +50,7 @@ final class Steps {
 
         public void apply(StepContext c) {
             c.host().links().deleteIfExists(name);
+            c.gone(name);
             replacement.apply(c);
         }
     }
@@ -82,10 +83,10 @@ final class Steps {
 
         public void apply(StepContext c) {
             Links links = c.host().links();
-            int bondIndex = links.get(bond).index();
-            links.change(nic, LinkChange.create().down());
-            links.change(nic, LinkChange.create().master(bondIndex));
-            links.change(nic, LinkChange.create().up());
+            int nicIndex = c.index(nic);
+            links.change(nicIndex, nic, LinkChange.create().down());
+            links.change(nicIndex, nic, LinkChange.create().master(c.index(bond)));
+            links.change(nicIndex, nic, LinkChange.create().up());
         }
     }
 
@@ -99,7 +100,7 @@ final class Steps {
         }
 
         public void apply(StepContext c) {
-            c.host().links().change(nic, LinkChange.create().noMaster().up());
+            c.host().links().change(c.index(nic), nic, LinkChange.create().noMaster().up());
         }
     }
 
@@ -109,11 +110,11 @@ final class Steps {
         }
 
         public String describe() {
-            return "create bridge " + name + " (vlan_filtering 1, default_pvid 1, mtu " + mtu + ")";
+            return "create bridge " + name + " (vlan_filtering 1, default_pvid 0, mtu " + mtu + ")";
         }
 
         public void apply(StepContext c) {
-            c.host().links().create(LinkSpec.bridge(name, true, PortVlanSpec.DEFAULT_VID).mtu(mtu).up());
+            c.host().links().create(LinkSpec.bridge(name, true, Planner.MANAGED_DEFAULT_PVID).mtu(mtu).up());
         }
     }
 
@@ -123,12 +124,12 @@ final class Steps {
         }
 
         public String describe() {
-            return "set vlan_filtering 1, default_pvid 1 on " + bridge;
+            return "set vlan_filtering 1, default_pvid 0 on " + bridge;
         }
 
         public void apply(StepContext c) {
             Link link = c.host().links().get(bridge);
-            c.host().links().update(link, new LinkKind.Bridge(true, PortVlanSpec.DEFAULT_VID));
+            c.host().links().update(link, new LinkKind.Bridge(true, Planner.MANAGED_DEFAULT_PVID));
         }
     }
 
@@ -142,8 +143,7 @@ final class Steps {
         }
 
         public void apply(StepContext c) {
-            Links links = c.host().links();
-            links.change(link, LinkChange.create().master(links.get(master).index()));
+            c.host().links().change(c.index(link), link, LinkChange.create().master(c.index(master)));
         }
     }
 
@@ -164,7 +164,7 @@ final class Steps {
         }
 
         public void apply(StepContext c) {
-            int index = c.host().links().get(port).index();
+            int index = c.index(port);
             c.host().bridgeVlans().add(index, false, diff.add());
             c.host().bridgeVlans().delete(index, false, diff.delete());
         }
@@ -180,7 +180,7 @@ final class Steps {
         }
 
         public void apply(StepContext c) {
-            c.host().links().setMtu(link, mtu);
+            c.host().links().change(c.index(link), link, LinkChange.create().mtu(mtu));
         }
     }
 
@@ -194,7 +194,7 @@ final class Steps {
         }
 
         public void apply(StepContext c) {
-            c.host().links().setTxQueueLength(link, length);
+            c.host().links().change(c.index(link), link, LinkChange.create().txQueueLength(length));
         }
     }
 
@@ -208,7 +208,7 @@ final class Steps {
         }
 
         public void apply(StepContext c) {
-            c.host().links().setUp(link);
+            c.host().links().change(c.index(link), link, LinkChange.create().up());
         }
     }
 
@@ -223,6 +223,7 @@ final class Steps {
 
         public void apply(StepContext c) {
             c.host().links().deleteIfExists(link);
+            c.gone(link);
         }
     }
 

@@ -27,6 +27,11 @@ public final class VmPorts {
     private final StepContext context;
     private final Function<String, ReentrantLock> locks;
     private final Function<String, DesiredNetwork> networks;
+    /**
+     * Each bridge as last read, so that a new port costs no read of its bridge: dropped on any event of the bridge
+     * (deleted, made again, changed) and replaced by every reconcile's read.
+     */
+    private final Map<String, Link> bridges = new java.util.concurrent.ConcurrentHashMap<>();
 
     VmPorts(RtNetlink host, StepContext context, Function<String, ReentrantLock> locks,
             Function<String, DesiredNetwork> networks) {
@@ -45,19 +50,33 @@ public final class VmPorts {
      * @throws io.vmnetd.netlink.nl.NetlinkException when a step fails
      */
     public List<String> apply(String network, VmPort port) {
+        return apply(network, port, false);
+    }
+
+    /**
+     * Like {@link #apply(String, VmPort)} for a port that does not exist yet (CNI ADD without an attachment): its host
+     * end is not read first; a leftover of the same name is replaced as the pair is made.
+     */
+    public List<String> applyNew(String network, VmPort port) {
+        return apply(network, port, true);
+    }
+
+    private List<String> apply(String network, VmPort port, boolean isNew) {
         DesiredNetwork n = networks.apply(network).withPorts(List.of(port));
         ReentrantLock lock = locks.apply(network);
         lock.lock();
         try {
-            Plan plan = Planner.planPorts(n, view(n));
+            KernelView view = isNew ? bridgeOnly(n) : view(n);
+            Plan plan = Planner.planPorts(n, view);
             if (!plan.problems().isEmpty() || !plan.portProblems().isEmpty()) {
                 List<String> why = new ArrayList<>(plan.problems());
                 why.addAll(plan.portProblems());
                 throw new Blocked(String.join("; ", why));
             }
             List<String> applied = new ArrayList<>();
+            StepContext applying = new Applying(context, view);
             for (Step step : plan.steps()) {
-                step.apply(context);
+                step.apply(applying);
                 applied.add(step.describe());
             }
             return applied;
@@ -125,11 +144,48 @@ public final class VmPorts {
         }
     }
 
+    /** The bridge as last read, or read now; nothing else. */
+    private KernelView bridgeOnly(DesiredNetwork n) {
+        Link bridge = bridges.get(n.bridge());
+        if (bridge == null) {
+            Optional<Link> read = host.links().find(n.bridge());
+            read.ifPresent(this::remember);
+            bridge = read.orElse(null);
+        }
+        return new KernelView(bridge == null ? List.of() : List.of(bridge), Map.of());
+    }
+
+    /** The bridge's MAC as last read (read now if it is not known). */
+    public Optional<io.vmnetd.netlink.MacAddress> bridgeMac(String bridge) {
+        Link known = bridges.get(bridge);
+        if (known == null) {
+            Optional<Link> read = host.links().find(bridge);
+            read.ifPresent(this::remember);
+            return read.flatMap(Link::mac);
+        }
+        return known.mac();
+    }
+
+    /** A bridge as just read (by a reconcile): new ports are attached to it without reading it again. */
+    void remember(Link bridge) {
+        if (bridge.kind() instanceof io.vmnetd.netlink.LinkKind.Bridge) {
+            bridges.put(bridge.name(), bridge);
+        }
+    }
+
+    /** Something happened to link {@code name}: if it is a bridge, it is read again before the next port joins. */
+    public void forget(String name) {
+        bridges.remove(name);
+    }
+
     /** The bridge, the ports of {@code n} that exist, and their VLANs. */
     KernelView view(DesiredNetwork n) {
         List<Link> links = new ArrayList<>();
         Map<Integer, PortVlans> vlans = new HashMap<>();
-        host.links().find(n.bridge()).ifPresent(links::add);
+        host.links().find(n.bridge()).ifPresent(b -> {
+            links.add(b);
+            remember(b);
+        });
         for (VmPort p : n.ports()) {
             host.links().find(p.hostIfName()).ifPresent(l -> {
                 links.add(l);

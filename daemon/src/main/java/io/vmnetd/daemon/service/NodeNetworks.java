@@ -36,14 +36,18 @@ public final class NodeNetworks implements Networks {
     }
 
     @Override
-    public AppliedPort applyPort(String clusterNetwork, VmPort port) {
+    public AppliedPort applyPort(String clusterNetwork, VmPort port, boolean isNew) {
         try {
-            reconciler.ports().apply(clusterNetwork, port);
+            if (isNew) {
+                reconciler.ports().applyNew(clusterNetwork, port);
+            } else {
+                reconciler.ports().apply(clusterNetwork, port);
+            }
         } catch (VmPorts.Blocked e) {
             throw new NotReady(e.getMessage());
         }
         String bridge = reconciler.bridgeOf(clusterNetwork);
-        return new AppliedPort(host.links().get(bridge), host.links().get(port.hostIfName()));
+        return new AppliedPort(bridge, reconciler.ports().bridgeMac(bridge), port.hostIfName(), port.hostMac());
     }
 
     @Override

@@ -28,7 +28,7 @@ final class FakeNetworks implements Networks {
     }
 
     @Override
-    public AppliedPort applyPort(String clusterNetwork, VmPort port) {
+    public AppliedPort applyPort(String clusterNetwork, VmPort port, boolean isNew) {
         calls.add("apply " + port.hostIfName());
         throw new NotReady("no kernel here");
     }

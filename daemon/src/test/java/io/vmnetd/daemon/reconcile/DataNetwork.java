@@ -58,7 +58,6 @@ final class DataNetwork {
                 .with(TestLink.veth("vm1", VM1_INDEX).mtu(MTU).master("data-br"))
                 .with(TestLink.veth("vm2", VM2_INDEX).mtu(MTU).master("data-br"))
                 .vlans("data-bo", PortVlanSpec.nativeOnly().withTagged(VidSet.parse("100,200-299")))
-                .vlans("data-br", PortVlanSpec.nativeOnly())
                 .vlans("vm1", VM1.vlans())
                 .vlans("vm2", VM2.vlans());
     }

@@ -28,7 +28,7 @@ class PlannerAdoptedMgmtTest {
     private final TestKernel kernel = new TestKernel()
             .with(TestLink.nic("eth0", 2).master("mgmt-bo"))
             .with(TestLink.bond("mgmt-bo", 5, BondMode.ACTIVE_BACKUP, 100).master("mgmt-br"))
-            .with(TestLink.bridge("mgmt-br", 6))
+            .with(TestLink.installerBridge("mgmt-br", 6))
             .vlans("mgmt-bo", List.of(BridgeVlan.access(1), BridgeVlan.tagged(10)));
 
     private static DesiredNetwork mgmt(VidSet uplinkVids, List<VmPort> ports) {
@@ -150,11 +150,10 @@ class PlannerAdoptedMgmtTest {
         assertThat(plan.problems()).isEmpty();
         assertThat(plan.steps()).containsExactly(
                 new Steps.SetPortVlans("mgmt-bo", new VlanDiff(List.of(BridgeVlan.tagged(100)), List.of())),
-                new Steps.SetMaster("vm3", "mgmt-br"),
-                new Steps.SetPortVlans("vm3", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))),
+                new PortSteps.JoinPort("vm3", "mgmt-br", VM3.vlans(),
+                        io.vmnetd.netlink.PortVlans.joining(0, "vm3", 0, 1), false),
                 new Steps.SetMtu("vm3", 1450),
-                new PortSteps.SetPodMtu(VM3.pod(), 1450),
-                new Steps.SetUp("vm3"));
+                new PortSteps.SetPodMtu(VM3.pod(), 1450));
     }
 
     @Test

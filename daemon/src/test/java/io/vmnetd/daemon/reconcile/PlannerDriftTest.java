@@ -8,6 +8,7 @@ import io.vmnetd.daemon.model.VlanDiff;
 import io.vmnetd.netlink.BondMode;
 import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.LinkKind;
+import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.VidRange;
 import io.vmnetd.netlink.VidSet;
 import java.util.List;
@@ -35,13 +36,11 @@ class PlannerDriftTest {
         kernel.vlans("data-bo", List.of()).vlans("vm1", List.of()).vlans("vm2", List.of());
 
         assertThat(plan()).containsExactly(
-                new Steps.CreateBridge("data-br", 9000),
+                new Steps.CreateBridge("data-br", MTU),
                 new Steps.SetMaster("data-bo", "data-br"),
-                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())),
-                new Steps.SetMaster("vm1", "data-br"),
-                new Steps.SetPortVlans("vm1", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))),
-                new Steps.SetMaster("vm2", "data-br"),
-                new Steps.SetPortVlans("vm2", new VlanDiff(List.of(BridgeVlan.tagged(VidRange.of(200, 299))), List.of(VidRange.of(1)))));
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.access(1), BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())),
+                new PortSteps.JoinPort("vm1", "data-br", DataNetwork.VM1.vlans(), PortVlans.joining(0, "vm1", 0, 0), false),
+                new PortSteps.JoinPort("vm2", "data-br", DataNetwork.VM2.vlans(), PortVlans.joining(0, "vm2", 0, 0), false));
     }
 
     @Test
@@ -159,11 +158,13 @@ class PlannerDriftTest {
     }
 
     @Test
-    void vlanFilteringOffIsTurnedOn() {
+    void vlanFilteringOffIsTurnedOnAndTheNativeVlanTheOldDefaultTookIsPutBack() {
         kernel.link("data-br").kind(new LinkKind.Bridge(false, 1));
 
+        // Clearing the default PVID takes VLAN 1 from the ports that have it as untagged PVID: the uplink here.
         assertThat(plan()).containsExactly(
-                new Steps.EnableVlanFiltering("data-br"));
+                new Steps.EnableVlanFiltering("data-br"),
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.access(1)), List.of())));
     }
 
     @Test
@@ -175,7 +176,7 @@ class PlannerDriftTest {
                 new Steps.EnslaveNic("eth1", "data-bo"),
                 new Steps.EnslaveNic("eth2", "data-bo"),
                 new Steps.SetMaster("data-bo", "data-br"),
-                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())));
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.access(1), BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())));
     }
 
     @Test
@@ -195,13 +196,13 @@ class PlannerDriftTest {
     }
 
     @Test
-    void bondAttachedToAnotherBridgeIsMovedBackWithFreshVlans() {
+    void bondAttachedToAnotherBridgeIsMovedBackWithAllItsVlans() {
         kernel.with(TestLink.bridge("other-br", 50));
         kernel.link("data-bo").master("other-br");
 
         assertThat(plan()).containsExactly(
                 new Steps.SetMaster("data-bo", "data-br"),
-                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())));
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.access(1), BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())));
     }
 
     @Test
@@ -209,9 +210,7 @@ class PlannerDriftTest {
         kernel.link("vm1").noMaster();
         kernel.vlans("vm1", List.of());
 
-        assertThat(plan()).containsExactly(
-                new Steps.SetMaster("vm1", "data-br"),
-                new Steps.SetPortVlans("vm1", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))));
+        assertThat(plan()).containsExactly(new PortSteps.JoinPort("vm1", "data-br", DataNetwork.VM1.vlans(), PortVlans.joining(0, "vm1", 0, 0), false));
     }
 
     @Test

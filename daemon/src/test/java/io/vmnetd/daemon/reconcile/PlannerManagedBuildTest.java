@@ -12,6 +12,7 @@ import io.vmnetd.netlink.BondMode;
 import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.IpPrefix;
 import io.vmnetd.netlink.LinkKind;
+import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.VidRange;
 import io.vmnetd.netlink.VidSet;
 import io.vmnetd.netlink.VlanProtocol;
@@ -39,19 +40,14 @@ class PlannerManagedBuildTest {
                 new Steps.EnslaveNic("eth2", "data-bo"),
                 new Steps.CreateBridge("data-br", MTU),
                 new Steps.SetMaster("data-bo", "data-br"),
-                new Steps.SetPortVlans("data-bo", new VlanDiff(
-                        List.of(BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())),
-                new Steps.SetMaster("vm1", "data-br"),
-                new Steps.SetPortVlans("vm1", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))),
-                new Steps.SetMaster("vm2", "data-br"),
-                new Steps.SetPortVlans("vm2", new VlanDiff(
-                        List.of(BridgeVlan.tagged(VidRange.of(200, 299))), List.of(VidRange.of(1)))),
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.access(1), BridgeVlan.tagged(100),
+                        BridgeVlan.tagged(VidRange.of(200, 299))), List.of())),
+                new PortSteps.JoinPort("vm1", "data-br", DataNetwork.VM1.vlans(), PortVlans.joining(0, "vm1", 0, 0), false),
+                new PortSteps.JoinPort("vm2", "data-br", DataNetwork.VM2.vlans(), PortVlans.joining(0, "vm2", 0, 0), false),
                 new Steps.SetMtu("vm1", MTU),
                 new PortSteps.SetPodMtu(DataNetwork.VM1.pod(), MTU),
                 new Steps.SetMtu("vm2", MTU),
-                new PortSteps.SetPodMtu(DataNetwork.VM2.pod(), MTU),
-                new Steps.SetUp("vm1"),
-                new Steps.SetUp("vm2"));
+                new PortSteps.SetPodMtu(DataNetwork.VM2.pod(), MTU));
     }
 
     @Test
@@ -60,7 +56,7 @@ class PlannerManagedBuildTest {
 
         assertThat(plan.steps()).extracting(Step::kind).containsExactly(
                 "bond_missing", "nic_released", "nic_released", "bridge_missing", "master", "vlans",
-                "master", "vlans", "master", "vlans", "mtu", "mtu", "mtu", "mtu", "down", "down");
+                "master", "master", "mtu", "mtu", "mtu", "mtu");
     }
 
     @Test
@@ -95,7 +91,8 @@ class PlannerManagedBuildTest {
                 new Steps.CreateBond("data-bo", BondMode.IEEE_802_3AD, 0, 1500, OptionalInt.empty()),
                 new Steps.EnslaveNic("eth1", "data-bo"),
                 new Steps.CreateBridge("data-br", 1500),
-                new Steps.SetMaster("data-bo", "data-br"));
+                new Steps.SetMaster("data-bo", "data-br"),
+                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.access(1)), List.of())));
     }
 
     @Test
@@ -130,10 +127,9 @@ class PlannerManagedBuildTest {
         assertThat(plan.problems()).isEmpty();
         assertThat(plan.portProblems()).isEmpty();
         assertThat(plan.steps()).containsExactly(
-                new PortSteps.CreatePort("vm1", DataNetwork.VM1.pod(), MTU),
-                new Steps.SetMaster("vm1", "data-br"),
-                new Steps.SetPortVlans("vm1", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))),
-                new Steps.SetUp("vm1"));
+                new PortSteps.CreatePort("vm1", DataNetwork.VM1.hostMac(), DataNetwork.VM1.pod(), MTU),
+                new PortSteps.JoinPort("vm1", "data-br", DataNetwork.VM1.vlans(), PortVlans.joining(0, "vm1", 0, 0),
+                        false));
     }
 
     @Test
@@ -148,12 +144,9 @@ class PlannerManagedBuildTest {
                 kernel.view(), VidSet.empty());
 
         assertThat(plan.steps()).containsExactly(
-                new PortSteps.CreatePort("vm1", vm1.pod(), MTU),
+                new PortSteps.CreatePort("vm1", vm1.hostMac(), vm1.pod(), MTU),
                 new PortSteps.AddPodAddressing(vm1.pod()),
-                new Steps.SetMaster("vm1", "data-br"),
-                new Steps.SetPortVlans("vm1", new VlanDiff(List.of(BridgeVlan.access(100)), List.of(VidRange.of(1)))),
-                new PortSteps.SetIsolated("vm1", true),
-                new Steps.SetUp("vm1"));
+                new PortSteps.JoinPort("vm1", "data-br", vm1.vlans(), PortVlans.joining(0, "vm1", 0, 0), true));
     }
 
     @Test
@@ -168,9 +161,8 @@ class PlannerManagedBuildTest {
         assertThat(plan.portProblems()).containsExactly(
                 "VM port vm1 of container pod1/net1 is gone with its pod's namespace /run/netns/pod1");
         assertThat(plan.steps()).containsExactly(
-                new Steps.SetMaster("vm2", "data-br"),
-                new Steps.SetPortVlans("vm2", new VlanDiff(
-                        List.of(BridgeVlan.tagged(VidRange.of(200, 299))), List.of(VidRange.of(1)))));
+                new PortSteps.JoinPort("vm2", "data-br", DataNetwork.VM2.vlans(), PortVlans.joining(0, "vm2", 0, 0),
+                        false));
     }
 
     @Test

@@ -101,8 +101,7 @@ class PlannerPortsTest {
         kernel.vlans("vm2", List.of());
 
         assertThat(plan("vm2").steps()).containsExactly(
-                new Steps.SetMaster("vm2", "data-br"),
-                new Steps.SetPortVlans("vm2", new VlanDiff(List.of(BridgeVlan.tagged(VidRange.of(200, 299))), List.of(VidRange.of(1)))),
+                new PortSteps.JoinPort("vm2", "data-br", DataNetwork.VM2.vlans(), PortVlans.joining(0, "vm2", 0, 0), false),
                 new Steps.SetMtu("vm2", 9000),
                 new PortSteps.SetPodMtu(DataNetwork.VM2.pod(), 9000));
     }

@@ -35,8 +35,13 @@ final class TestLink {
         return new TestLink(name, index, new LinkKind.Bond(mode, miimon));
     }
 
-    /** A bridge as vmnetd makes it: vlan_filtering on, default PVID 1. */
+    /** A bridge as vmnetd makes it: vlan_filtering on, no default PVID. */
     static TestLink bridge(String name, int index) {
+        return new TestLink(name, index, new LinkKind.Bridge(true, 0));
+    }
+
+    /** A bridge as an installer makes it: vlan_filtering on, default PVID 1 (mgmt-br). */
+    static TestLink installerBridge(String name, int index) {
         return new TestLink(name, index, new LinkKind.Bridge(true, 1));
     }
 
