@@ -6,6 +6,9 @@ import io.vmnetd.daemon.cni.CniService;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.metrics.Metrics;
 import io.vmnetd.daemon.model.NetworkPort;
+import io.vmnetd.daemon.probe.ConnectivityMonitor;
+import io.vmnetd.daemon.probe.ProbeIdentity;
+import io.vmnetd.daemon.probe.VethProbePorts;
 import io.vmnetd.daemon.reconcile.Reason;
 import io.vmnetd.daemon.reconcile.ReconcileLoop;
 import io.vmnetd.daemon.reconcile.ReconcileObserver;
@@ -43,6 +46,7 @@ public final class Daemon implements AutoCloseable {
     private ApiServer api;
     private DaemonService service;
     private Optional<Watchdog> watchdog = Optional.empty();
+    private ConnectivityMonitor connectivity;
 
     private Daemon() {}
 
@@ -69,6 +73,9 @@ public final class Daemon implements AutoCloseable {
                 if (succeeded && service != null && !service.isReady()) {
                     becomeReady();
                 }
+                if (connectivity != null && service != null) {
+                    connectivity.configChanged(service.config()); // a new config is reconciled first
+                }
             }
 
             @Override
@@ -84,7 +91,10 @@ public final class Daemon implements AutoCloseable {
         Reconciler reconciler = new Reconciler(host, stepContext(), registry, config,
                 () -> livePorts(journal), journal::readyVersion, observer);
         CniService cni = new CniService(reconciler, host, journal, metrics, () -> service.isReady());
-        service = new DaemonService(reconciler, host, journal, metrics, configFile, drift, cni::handle);
+        ProbeIdentity probeIdentity = ProbeIdentity.ofThisNode();
+        connectivity = new ConnectivityMonitor(new VethProbePorts(host, probeIdentity), probeIdentity,
+                metrics.registry());
+        service = new DaemonService(reconciler, host, journal, metrics, configFile, drift, cni::handle, connectivity);
         metrics.gauge("vmnetd_ports", "VM ports attached by CNI", () -> journal.all().size());
         metrics.gauge("vmnetd_links", "links in the node's namespace", () -> host.links().list().size());
         metrics.gauge("vmnetd_vids", "VIDs carried by the uplinks of all cluster networks",
@@ -105,6 +115,7 @@ public final class Daemon implements AutoCloseable {
         if (!first.succeeded()) {
             loop.request(null, Reason.RETRY);
         }
+        connectivity.configChanged(config);
         watchdog = Watchdog.start(notify, loop::healthy);
     }
 
@@ -160,6 +171,9 @@ public final class Daemon implements AutoCloseable {
         }
         if (loop != null) {
             loop.close();
+        }
+        if (connectivity != null) {
+            connectivity.close();
         }
         if (host != null) {
             host.close();

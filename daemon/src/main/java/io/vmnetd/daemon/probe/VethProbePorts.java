@@ -11,6 +11,7 @@ import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.RtNetlink;
 import io.vmnetd.netlink.nl.NetlinkException;
 import io.vmnetd.netlink.sys.Errno;
+import java.time.Duration;
 import java.util.logging.Logger;
 
 /**
@@ -21,6 +22,8 @@ import java.util.logging.Logger;
  */
 public final class VethProbePorts implements ProbePorts {
     private static final Logger LOG = Logger.getLogger(VethProbePorts.class.getName());
+
+    private static final Duration FORWARDING_WAIT = Duration.ofSeconds(2);
 
     private final RtNetlink host;
     private final ProbeIdentity identity;
@@ -74,6 +77,24 @@ public final class VethProbePorts implements ProbePorts {
             host.bridgeVlans().delete(link.index(), false, diff.delete());
         }
         host.links().change(link, LinkChange.create().up());
+        awaitForwarding(hostName, bridge.name());
+    }
+
+    /** Without STP a port forwards as soon as it is up; with it, only after the forward delay, too late for a check. */
+    private void awaitForwarding(String hostName, String bridge) {
+        long deadline = System.nanoTime() + FORWARDING_WAIT.toNanos();
+        while (!host.links().get(hostName).bridgePort().map(Link.BridgePort::isForwarding).orElse(false)) {
+            if (System.nanoTime() > deadline) {
+                throw new ProbeException("the probe's port on " + bridge + " did not forward within "
+                        + FORWARDING_WAIT.toMillis() + " ms (STP on the bridge?)");
+            }
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new ProbeException("interrupted");
+            }
+        }
     }
 
     @Override

@@ -1,0 +1,300 @@
+package io.vmnetd.daemon.probe;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.vmnetd.daemon.config.ClusterNetwork;
+import io.vmnetd.daemon.config.Config;
+import io.vmnetd.daemon.config.ConnectivitySettings;
+import io.vmnetd.daemon.config.VmNetwork;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+
+/**
+ * Keeps every VM network with a route checked on this node: once soon after it appears, then every
+ * {@code connectivity.intervalSeconds} (±10%, drawn on each node, so that nodes drift apart and never probe in
+ * step), again a moment after its config or its cluster network's uplink changes (at most once per
+ * {@link #MIN_GAP}), and on request. At most {@link #PARALLEL} checks run at once, one per network. Nothing runs,
+ * no thread and no socket, while no VM network has a route. Thread-safe.
+ */
+public final class ConnectivityMonitor implements ConnectivityChecks, AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ConnectivityMonitor.class.getName());
+    static final Duration MIN_GAP = Duration.ofSeconds(10);
+    private static final Duration SETTLE = Duration.ofSeconds(2);
+    private static final Duration FIRST_CHECK_SPREAD = Duration.ofSeconds(5);
+    private static final int PARALLEL = 4;
+
+    private final ProbePorts ports;
+    private final ProbeIdentity identity;
+    private final ConnectivityMetrics metrics;
+    private final Random random = new SecureRandom();
+    private final Map<String, Watched> watched = new HashMap<>();
+    private Config config;
+    private ConnectivitySettings settings = ConnectivitySettings.defaults();
+    private ScheduledExecutorService timer;
+    private ExecutorService runners;
+    private UplinkWatch uplinks;
+    private boolean leftoversRemoved;
+    private boolean closed;
+
+    /** One checked network. Guarded by the monitor. */
+    private static final class Watched {
+        ProbeTarget target;
+        Optional<ClusterNetwork> clusterNetwork;
+        Connectivity last = Connectivity.unchecked(ConnectivityState.UNKNOWN, "not checked yet");
+        CompletableFuture<Connectivity> running;
+        ScheduledFuture<?> next;
+        /** A trigger came while a check ran: its result may predate the change, so check again soon. */
+        boolean again;
+        long lastStart = System.nanoTime() - MIN_GAP.toNanos();
+
+        Watched(ProbeTarget target, Optional<ClusterNetwork> clusterNetwork) {
+            this.target = target;
+            this.clusterNetwork = clusterNetwork;
+        }
+    }
+
+    public ConnectivityMonitor(ProbePorts ports, ProbeIdentity identity, MeterRegistry registry) {
+        this.ports = ports;
+        this.identity = identity;
+        this.metrics = new ConnectivityMetrics(registry);
+    }
+
+    /** What a network without a check shows. */
+    static Connectivity notChecked(VmNetwork network) {
+        return Connectivity.unchecked(ConnectivityState.NOT_APPLICABLE,
+                "no route: add route: {mode: auto} (or manual with cidr and gateway) to check it");
+    }
+
+    /**
+     * Takes the config in use; cheap when it is the one already seen (the daemon calls this after every
+     * reconcile). New and changed networks are checked soon, dropped ones forgotten.
+     */
+    public synchronized void configChanged(Config newConfig) {
+        if (closed || newConfig == config) {
+            return;
+        }
+        config = newConfig;
+        settings = newConfig.connectivity();
+        Set<String> wanted = new HashSet<>();
+        for (VmNetwork vm : newConfig.routedVmNetworks()) {
+            ProbeTarget target = ProbeTarget.of(vm).orElseThrow();
+            Optional<ClusterNetwork> cn = newConfig.clusterNetwork(vm.clusterNetwork());
+            wanted.add(vm.name());
+            Watched w = watched.get(vm.name());
+            if (w == null) {
+                start();
+                watched.put(vm.name(), new Watched(target, cn));
+                metrics.watch(vm.name(), this::stateOf);
+                schedule(vm.name(), spread(FIRST_CHECK_SPREAD));
+            } else if (!w.target.equals(target) || !w.clusterNetwork.equals(cn)) {
+                w.target = target;
+                w.clusterNetwork = cn;
+                w.last = Connectivity.unchecked(ConnectivityState.UNKNOWN, "the network changed; checking again");
+                schedule(vm.name(), SETTLE);
+            }
+        }
+        for (String gone : Set.copyOf(watched.keySet())) {
+            if (!wanted.contains(gone)) {
+                Watched w = watched.remove(gone);
+                if (w.next != null) {
+                    w.next.cancel(false);
+                }
+                metrics.forget(gone);
+            }
+        }
+        if (watched.isEmpty()) {
+            stop();
+        } else {
+            uplinks.watch(newConfig, clusterNetworksWatched());
+        }
+    }
+
+    @Override
+    public synchronized Connectivity current(VmNetwork network) {
+        Watched w = watched.get(network.name());
+        return w == null ? notChecked(network) : w.last;
+    }
+
+    @Override
+    public Connectivity checkNow(VmNetwork network) {
+        CompletableFuture<Connectivity> result;
+        synchronized (this) {
+            if (!watched.containsKey(network.name())) {
+                return notChecked(network);
+            }
+            result = launch(network.name());
+        }
+        try {
+            return result.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Connectivity.unchecked(ConnectivityState.ERROR, "interrupted while waiting for the check");
+        } catch (ExecutionException e) {
+            return Connectivity.unchecked(ConnectivityState.ERROR, String.valueOf(e.getCause()));
+        }
+    }
+
+    private ConnectivityState stateOf(String network) {
+        synchronized (this) {
+            Watched w = watched.get(network);
+            return w == null ? ConnectivityState.NOT_APPLICABLE : w.last.state();
+        }
+    }
+
+    private void start() {
+        if (timer != null) {
+            return;
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "connectivity-timer"));
+        runners = Executors.newFixedThreadPool(PARALLEL, r -> thread(r, "connectivity-check"));
+        uplinks = new UplinkWatch(this::uplinkChanged);
+        if (!leftoversRemoved) {
+            leftoversRemoved = true;
+            runners.execute(() -> {
+                try {
+                    ports.removeLeftovers();
+                } catch (RuntimeException e) {
+                    LOG.warning("cannot look for leftover probe ports: " + e.getMessage());
+                }
+            });
+        }
+        LOG.info("connectivity checks started");
+    }
+
+    private void stop() {
+        if (timer == null) {
+            return;
+        }
+        uplinks.close();
+        timer.shutdownNow();
+        runners.shutdown(); // running checks end by their own deadline and clean up after themselves
+        timer = null;
+        runners = null;
+        uplinks = null;
+        LOG.info("connectivity checks stopped: no VM network has a route");
+    }
+
+    private static Thread thread(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    private Set<String> clusterNetworksWatched() {
+        Set<String> out = new HashSet<>();
+        watched.values().forEach(w -> out.add(w.target.clusterNetwork()));
+        return out;
+    }
+
+    /** From the link monitor's thread: re-check that cluster network's networks once things settle. */
+    private synchronized void uplinkChanged(String clusterNetwork) {
+        watched.forEach((name, w) -> {
+            if (w.target.clusterNetwork().equals(clusterNetwork)) {
+                schedule(name, SETTLE);
+            }
+        });
+    }
+
+    /**
+     * Replaces the network's next check with one in {@code delay}, but never sooner than {@link #MIN_GAP} after
+     * the last one started: link flaps cannot make the probe flood a VLAN.
+     */
+    private void schedule(String name, Duration delay) {
+        Watched w = watched.get(name);
+        if (w == null || timer == null) {
+            return;
+        }
+        long earliest = w.lastStart + MIN_GAP.toNanos() - System.nanoTime();
+        long nanos = Math.max(delay.toNanos(), earliest);
+        if (w.next != null) {
+            if (w.next.getDelay(TimeUnit.NANOSECONDS) <= nanos && !w.next.isDone()) {
+                return; // one is due sooner anyway
+            }
+            w.next.cancel(false);
+        }
+        w.next = timer.schedule(() -> {
+            synchronized (this) {
+                if (watched.get(name) == w) {
+                    w.again = w.running != null;
+                    launch(name);
+                }
+            }
+        }, nanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** Starts a check of {@code name} unless one runs: the running one's result is the answer. Holds the lock. */
+    private CompletableFuture<Connectivity> launch(String name) {
+        Watched w = watched.get(name);
+        if (w.running != null) {
+            return w.running;
+        }
+        if (w.next != null) {
+            w.next.cancel(false);
+            w.next = null;
+        }
+        ProbeTarget target = w.target;
+        w.lastStart = System.nanoTime();
+        ConnectivityCheck check = new ConnectivityCheck(ports, identity, Duration.ofSeconds(settings.timeoutSeconds()));
+        CompletableFuture<Connectivity> f = CompletableFuture.supplyAsync(() -> check.run(target), runners);
+        w.running = f;
+        f.whenComplete((result, failure) -> finished(name, w, target, result, failure));
+        return f;
+    }
+
+    private synchronized void finished(String name, Watched w, ProbeTarget target, Connectivity result,
+                                       Throwable failure) {
+        w.running = null;
+        if (failure != null) {
+            result = Connectivity.unchecked(ConnectivityState.ERROR, String.valueOf(failure));
+        }
+        if (watched.get(name) != w || !w.target.equals(target)) {
+            return; // dropped or changed meanwhile: that result is of no network any more (a new check is due)
+        }
+        if (result.state() != w.last.state()) {
+            LOG.info("connectivity of " + name + ": " + result.state().apiName() + " ("
+                    + result.reason().orElse("") + ")");
+        }
+        w.last = result;
+        metrics.checked(name, result);
+        Duration interval = Duration.ofSeconds(settings.intervalSeconds());
+        Duration next = w.again ? SETTLE : Duration.ofNanos((long) (interval.toNanos() * (0.9 + 0.2 * random.nextDouble())));
+        w.again = false;
+        schedule(name, next);
+    }
+
+    private Duration spread(Duration max) {
+        return Duration.ofNanos((long) (max.toNanos() * random.nextDouble()));
+    }
+
+    /** Stops scheduling; a check still running finishes (and removes its port) within its timeout. */
+    @Override
+    public void close() {
+        ExecutorService running;
+        synchronized (this) {
+            closed = true;
+            running = runners;
+            watched.clear();
+            stop();
+        }
+        if (running != null) {
+            try {
+                running.awaitTermination(settings.timeoutSeconds() + 5L, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+}
