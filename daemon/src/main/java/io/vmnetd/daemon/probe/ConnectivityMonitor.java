@@ -14,8 +14,10 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -41,11 +43,14 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
     private final ConnectivityMetrics metrics;
     private final Random random = new SecureRandom();
     private final Map<String, Watched> watched = new HashMap<>();
+    /** Each watched network's last state, for the gauges: read at scrapes without the monitor's lock. */
+    private final Map<String, ConnectivityState> states = new ConcurrentHashMap<>();
     private Config config;
     private ConnectivitySettings settings = ConnectivitySettings.defaults();
-    private ScheduledExecutorService timer;
+    /** Volatile: the link monitor's thread hands events to it without taking the lock (closing it joins that thread). */
+    private volatile ScheduledExecutorService timer;
     private ExecutorService runners;
-    private UplinkWatch uplinks;
+    private Optional<UplinkWatch> uplinks = Optional.empty();
     private boolean leftoversRemoved;
     private boolean closed;
 
@@ -97,12 +102,14 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
             if (w == null) {
                 start();
                 watched.put(vm.name(), new Watched(target, cn));
+                states.put(vm.name(), ConnectivityState.UNKNOWN);
                 metrics.watch(vm.name(), this::stateOf);
                 schedule(vm.name(), spread(FIRST_CHECK_SPREAD));
             } else if (!w.target.equals(target) || !w.clusterNetwork.equals(cn)) {
                 w.target = target;
                 w.clusterNetwork = cn;
                 w.last = Connectivity.unchecked(ConnectivityState.UNKNOWN, "the network changed; checking again");
+                states.put(vm.name(), ConnectivityState.UNKNOWN);
                 schedule(vm.name(), SETTLE);
             }
         }
@@ -112,13 +119,14 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
                 if (w.next != null) {
                     w.next.cancel(false);
                 }
+                states.remove(gone);
                 metrics.forget(gone);
             }
         }
         if (watched.isEmpty()) {
             stop();
         } else {
-            uplinks.watch(newConfig, clusterNetworksWatched());
+            uplinks.ifPresent(u -> u.watch(newConfig, clusterNetworksWatched()));
         }
     }
 
@@ -148,10 +156,7 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
     }
 
     private ConnectivityState stateOf(String network) {
-        synchronized (this) {
-            Watched w = watched.get(network);
-            return w == null ? ConnectivityState.NOT_APPLICABLE : w.last.state();
-        }
+        return states.getOrDefault(network, ConnectivityState.NOT_APPLICABLE);
     }
 
     private void start() {
@@ -160,7 +165,11 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
         }
         timer = Executors.newSingleThreadScheduledExecutor(r -> thread(r, "connectivity-timer"));
         runners = Executors.newFixedThreadPool(PARALLEL, r -> thread(r, "connectivity-check"));
-        uplinks = new UplinkWatch(this::uplinkChanged);
+        try {
+            uplinks = Optional.of(new UplinkWatch(this::uplinkChanged));
+        } catch (RuntimeException e) {
+            LOG.warning("cannot watch uplinks; networks are checked periodically only: " + e.getMessage());
+        }
         if (!leftoversRemoved) {
             leftoversRemoved = true;
             runners.execute(() -> {
@@ -178,12 +187,12 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
         if (timer == null) {
             return;
         }
-        uplinks.close();
+        uplinks.ifPresent(UplinkWatch::close);
         timer.shutdownNow();
         runners.shutdown(); // running checks end by their own deadline and clean up after themselves
         timer = null;
         runners = null;
-        uplinks = null;
+        uplinks = Optional.empty();
         LOG.info("connectivity checks stopped: no VM network has a route");
     }
 
@@ -199,8 +208,20 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
         return out;
     }
 
-    /** From the link monitor's thread: re-check that cluster network's networks once things settle. */
-    private synchronized void uplinkChanged(String clusterNetwork) {
+    /** From the link monitor's thread, which must never wait for the lock: passed on to the timer's. */
+    private void uplinkChanged(String clusterNetwork) {
+        ScheduledExecutorService t = timer;
+        if (t != null) {
+            try {
+                t.execute(() -> recheck(clusterNetwork));
+            } catch (RejectedExecutionException e) {
+                // stopping
+            }
+        }
+    }
+
+    /** Re-checks a cluster network's networks once things settle. */
+    private synchronized void recheck(String clusterNetwork) {
         watched.forEach((name, w) -> {
             if (w.target.clusterNetwork().equals(clusterNetwork)) {
                 schedule(name, SETTLE);
@@ -268,6 +289,7 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
                     + result.reason().orElse("") + ")");
         }
         w.last = result;
+        states.put(name, result.state());
         metrics.checked(name, result);
         Duration interval = Duration.ofSeconds(settings.intervalSeconds());
         Duration next = w.again ? SETTLE : Duration.ofNanos((long) (interval.toNanos() * (0.9 + 0.2 * random.nextDouble())));
@@ -287,6 +309,7 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
             closed = true;
             running = runners;
             watched.clear();
+            states.clear();
             stop();
         }
         if (running != null) {
