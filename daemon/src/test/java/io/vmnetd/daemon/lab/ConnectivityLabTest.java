@@ -142,6 +142,9 @@ class ConnectivityLabTest {
                 .contains("vmnetd_connectivity_state{network=\"v100\",state=\"active\"} 1.0")
                 .contains("vmnetd_connectivity_state{network=\"v100-other\",state=\"dhcp-failed\"} 1.0")
                 .contains("vmnetd_connectivity_check_duration_seconds_count{state=\"dhcp-failed\"}");
+        // Probe ports come and go on data-br and other-br: nothing the reconciler takes for drift.
+        assertThat(daemon.metrics().sum("vmnetd_drift_repairs_total")).isZero();
+        assertThat(daemon.log()).doesNotContain("repaired drift");
     }
 
     @Test
