@@ -116,16 +116,16 @@ public final class ConnectivityCheck {
     }
 
     /**
-     * The outcome when the time before {@code phase} is used up (by setting the probe up, on a very slow machine),
-     * so that no phase ever reports "no answer to 0 requests"; empty while there is time.
+     * The outcome when the time for {@code phase} is used up before it starts (setting the probe up on a very slow
+     * machine), so that no phase ever reports "no answer to 0 requests"; empty while there is time.
      */
     private Optional<Outcome> outOfTime(Deadline phaseEnd, String phase, long since) {
         if (phaseEnd.remainingNanos() > MIN_PHASE.toNanos()) {
             return Optional.empty();
         }
-        return Optional.of(new Outcome(ConnectivityState.ERROR, Optional.empty(), Optional.empty(), "setting the probe up took "
-                + millis(System.nanoTime() - since) + " ms of the " + timeout.toSeconds() + " s timeout, leaving no"
-                + " time for " + phase + "; raise connectivity.timeoutSeconds"));
+        return Optional.of(new Outcome(ConnectivityState.ERROR, Optional.empty(), Optional.empty(),
+                "no time left for " + phase + " after " + millis(System.nanoTime() - since) + " ms of the "
+                        + timeout.toSeconds() + " s timeout; raise connectivity.timeoutSeconds"));
     }
 
     /** What is left of the timeout but the share kept for the gateway: slow set-up shortens DHCP, never ARP. */
