@@ -9,6 +9,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
+import java.util.logging.Logger;
 
 /**
  * A throwaway network namespace, alive only while a check runs: a new thread leaves the daemon's namespace with
@@ -18,6 +19,9 @@ import java.util.function.Function;
  * of its own (no router solicitation, no duplicate address detection, no MLD report).
  */
 final class ProbeNamespace {
+    private static final Logger LOG = Logger.getLogger(ProbeNamespace.class.getName());
+    private static volatile boolean ipv6Warned;
+
     private ProbeNamespace() {}
 
     /**
@@ -62,16 +66,29 @@ final class ProbeNamespace {
         if (t instanceof Error e) {
             throw e;
         }
+        if (t != null) {
+            throw new ProbeException(String.valueOf(t.getMessage()), t);
+        }
         return result.get();
     }
 
-    /** /proc/sys/net resolves to the namespace of the thread that opens it: this one's. */
-    private static void disableIpv6() throws IOException {
+    /**
+     * /proc/sys/net resolves to the namespace of the thread that opens it: this one's. Not fatal: where /proc/sys is
+     * read-only (systemd's ProtectKernelTunables) the check still works, its interface merely solicits routers.
+     */
+    private static void disableIpv6() {
         for (String scope : new String[] {"all", "default"}) {
             try {
                 Files.writeString(Path.of("/proc/sys/net/ipv6/conf", scope, "disable_ipv6"), "1");
             } catch (NoSuchFileException e) {
                 return; // a kernel without IPv6
+            } catch (IOException e) {
+                if (!ipv6Warned) {
+                    ipv6Warned = true;
+                    LOG.warning("cannot turn IPv6 off in the probe's namespace (" + e + "): its interface may send"
+                            + " IPv6 router solicitations and duplicate address detection");
+                }
+                return;
             }
         }
     }

@@ -110,6 +110,8 @@ class ConnectivityCheckHostTest {
         // The ARP probe as RFC 5227 has it: a broadcast request from the probe's MAC, sender IP 0.0.0.0.
         assertThat(frames).anyMatch(l -> l.contains(" " + probeMac + " > ff:ff:ff:ff:ff:ff, ethertype ARP")
                 && l.contains("Request who-has 10.9.0.1 tell 0.0.0.0"));
+        // IPv6 is off in the probe's namespace: no MLD report, router solicitation or DAD from it.
+        assertThat(frames).noneMatch(l -> l.contains(" " + probeMac + " > ") && l.contains("IPv6"));
     }
 
     @Test
