@@ -5,7 +5,8 @@ package io.vmnetd.daemon.config;
  * take at most. Checks run only when some VM network has a route.
  *
  * @param intervalSeconds the period between two checks of one network on this node, before jitter
- * @param timeoutSeconds the bound on one check: DHCP, ARP and ICMP retries all fit inside it
+ * @param timeoutSeconds the bound on one check's exchanges, once its port is ready: DHCP, ARP and ICMP retries
+ *     all fit inside it
  */
 public record ConnectivitySettings(int intervalSeconds, int timeoutSeconds) {
     public static final int DEFAULT_INTERVAL_SECONDS = 300;

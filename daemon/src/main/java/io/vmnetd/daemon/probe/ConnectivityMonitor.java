@@ -314,7 +314,7 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
         }
         if (running != null) {
             try {
-                running.awaitTermination(settings.timeoutSeconds() + 5L, TimeUnit.SECONDS);
+                running.awaitTermination(settings.timeoutSeconds() + 10L, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
