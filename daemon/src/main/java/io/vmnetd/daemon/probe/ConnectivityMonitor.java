@@ -269,20 +269,30 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
         ProbeTarget target = w.target;
         w.lastStart = System.nanoTime();
         ConnectivityCheck check = new ConnectivityCheck(ports, identity, Duration.ofSeconds(settings.timeoutSeconds()));
-        CompletableFuture<Connectivity> f = CompletableFuture.supplyAsync(() -> check.run(target), runners);
+        // Completed only once the result is recorded: whoever waited for it then reads it in current() too.
+        CompletableFuture<Connectivity> f = new CompletableFuture<>();
         w.running = f;
-        f.whenComplete((result, failure) -> finished(name, w, target, result, failure));
+        try {
+            runners.execute(() -> {
+                Connectivity result;
+                try {
+                    result = check.run(target);
+                } catch (RuntimeException | Error e) {
+                    result = Connectivity.unchecked(ConnectivityState.ERROR, String.valueOf(e));
+                }
+                f.complete(finished(name, w, target, result));
+            });
+        } catch (RejectedExecutionException e) {
+            w.running = null;
+            f.complete(Connectivity.unchecked(ConnectivityState.ERROR, "connectivity checks are stopping"));
+        }
         return f;
     }
 
-    private synchronized void finished(String name, Watched w, ProbeTarget target, Connectivity result,
-                                       Throwable failure) {
+    private synchronized Connectivity finished(String name, Watched w, ProbeTarget target, Connectivity result) {
         w.running = null;
-        if (failure != null) {
-            result = Connectivity.unchecked(ConnectivityState.ERROR, String.valueOf(failure));
-        }
         if (watched.get(name) != w || !w.target.equals(target)) {
-            return; // dropped or changed meanwhile: that result is of no network any more (a new check is due)
+            return result; // dropped or changed meanwhile: that result is of no network any more (a new check is due)
         }
         if (result.state() != w.last.state()) {
             LOG.info("connectivity of " + name + ": " + result.state().apiName() + " ("
@@ -295,6 +305,7 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
         Duration next = w.again ? SETTLE : Duration.ofNanos((long) (interval.toNanos() * (0.9 + 0.2 * random.nextDouble())));
         w.again = false;
         schedule(name, next);
+        return result;
     }
 
     private Duration spread(Duration max) {
