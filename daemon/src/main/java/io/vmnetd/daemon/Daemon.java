@@ -9,6 +9,9 @@ import io.vmnetd.daemon.metrics.Metrics;
 import io.vmnetd.daemon.model.NetworkPort;
 import io.vmnetd.daemon.model.PodEnd;
 import io.vmnetd.daemon.netns.NamespaceFiles;
+import io.vmnetd.daemon.probe.ConnectivityMonitor;
+import io.vmnetd.daemon.probe.ProbeIdentity;
+import io.vmnetd.daemon.probe.VethProbePorts;
 import io.vmnetd.daemon.reconcile.Reason;
 import io.vmnetd.daemon.reconcile.ReconcileLoop;
 import io.vmnetd.daemon.reconcile.ReconcileObserver;
@@ -59,6 +62,7 @@ public final class Daemon implements AutoCloseable {
         return t;
     });
     private Optional<Watchdog> watchdog = Optional.empty();
+    private ConnectivityMonitor connectivity;
 
     private Daemon() {}
 
@@ -94,6 +98,9 @@ public final class Daemon implements AutoCloseable {
                 if (succeeded && service != null && !service.isReady()) {
                     becomeReady();
                 }
+                if (connectivity != null && service != null) {
+                    connectivity.configChanged(service.running()); // a new config is reconciled first
+                }
             }
 
             @Override
@@ -109,7 +116,10 @@ public final class Daemon implements AutoCloseable {
         reconciler = new Reconciler(host, stepContext(), registry, config,
                 () -> livePorts(journal), journal::readyVersion, observer);
         cni = new CniService(new NodeNetworks(reconciler, host), journal, metrics, () -> service.isReady());
-        service = new DaemonService(reconciler, host, journal, metrics, layers, drift, cni::handle);
+        ProbeIdentity probeIdentity = ProbeIdentity.ofThisNode();
+        connectivity = new ConnectivityMonitor(new VethProbePorts(host, probeIdentity), probeIdentity,
+                metrics.registry());
+        service = new DaemonService(reconciler, host, journal, metrics, layers, drift, cni::handle, connectivity);
         metrics.gauge("vmnetd_ports", "VM ports attached by CNI", () -> journal.all().size());
         metrics.gauge("vmnetd_links", "links in the node's namespace", () -> host.links().list().size());
         metrics.gauge("vmnetd_vids", "VIDs carried by the uplinks of all cluster networks",
@@ -134,6 +144,7 @@ public final class Daemon implements AutoCloseable {
         long reclaimMillis = config.cni().reclaimInterval().toMillis();
         background.scheduleWithFixedDelay(this::sweep, 0, reclaimMillis, TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(registry::retrySave, 10, 10, TimeUnit.SECONDS);
+        connectivity.configChanged(config);
         watchdog = Watchdog.start(notify, loop::healthy);
     }
 
@@ -211,6 +222,9 @@ public final class Daemon implements AutoCloseable {
         }
         if (loop != null) {
             loop.close();
+        }
+        if (connectivity != null) {
+            connectivity.close();
         }
         if (host != null) {
             host.close();

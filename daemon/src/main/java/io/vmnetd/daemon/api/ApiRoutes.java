@@ -31,6 +31,10 @@ final class ApiRoutes {
     /** The outcome of looking a request up: a route, or the error response when there is none. */
     record Resolution(Optional<Route> route, Optional<ApiResponse> error) {}
 
+    /** A path with one {@value #NAME} segment matches any single segment there. */
+    private static final String NAME = "{name}";
+    private static final String CHECK_NETWORK = "/v1/networks/" + NAME + "/check";
+
     private final Map<String, Map<String, Route>> byPath = new LinkedHashMap<>();
 
     private ApiRoutes(List<Route> routes) {
@@ -66,6 +70,7 @@ final class ApiRoutes {
                 new Route("POST", "/v1/config", false, request -> applyConfig(api, request)),
                 new Route("DELETE", "/v1/config", false, request -> configChange(() -> api.dropConfigOverlay())),
                 new Route("POST", "/v1/cni", false, request -> cni(api, request)),
+                new Route("POST", CHECK_NETWORK, false, request -> checkNetwork(request, api)),
                 metrics(api)));
     }
 
@@ -77,6 +82,9 @@ final class ApiRoutes {
     Resolution resolve(String method, String path) {
         Map<String, Route> methods = byPath.get(path);
         if (methods == null) {
+            methods = byPath.get(template(path));
+        }
+        if (methods == null) {
             return new Resolution(Optional.empty(), Optional.of(ApiResponse.error(HttpResponseStatus.NOT_FOUND,
                     "no such endpoint: " + method + " " + path)));
         }
@@ -87,6 +95,35 @@ final class ApiRoutes {
                     method + " is not allowed on " + path + "; use " + allow).withHeader("Allow", allow)));
         }
         return new Resolution(Optional.of(route), Optional.empty());
+    }
+
+    /** The registered template {@code path} fits, e.g. /v1/networks/{name}/check for /v1/networks/a/check. */
+    private String template(String path) {
+        String[] segments = path.split("/", -1);
+        for (String candidate : byPath.keySet()) {
+            String[] t = candidate.split("/", -1);
+            if (t.length != segments.length || !candidate.contains(NAME)) {
+                continue;
+            }
+            boolean fits = true;
+            for (int i = 0; i < t.length && fits; i++) {
+                fits = t[i].equals(NAME) ? !segments[i].isEmpty() : t[i].equals(segments[i]);
+            }
+            if (fits) {
+                return candidate;
+            }
+        }
+        return path;
+    }
+
+    private static ApiResponse checkNetwork(ApiRequest request, DaemonApi api) throws Exception {
+        String name = request.path().split("/")[3];
+        Optional<Object> result = api.checkNetwork(name);
+        if (result.isEmpty()) {
+            return ApiResponse.json(HttpResponseStatus.NOT_FOUND,
+                    ApiJson.errorWithField("no VM network named \"" + name + "\"", "network"));
+        }
+        return json(result.get());
     }
 
     private static Route healthz() {

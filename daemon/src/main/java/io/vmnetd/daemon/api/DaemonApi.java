@@ -3,6 +3,7 @@ package io.vmnetd.daemon.api;
 import io.vmnetd.daemon.cni.CniReply;
 
 import io.vmnetd.daemon.config.ConfigException;
+import java.util.Optional;
 
 /**
  * What the daemon's core offers to API clients. {@link ApiServer} does the HTTP, JSON and authorisation; the core
@@ -43,6 +44,12 @@ public interface DaemonApi {
 
     /** DELETE /v1/config: drops the API overlay; the file alone applies again. */
     Object dropConfigOverlay() throws ConfigException;
+
+    /**
+     * POST /v1/networks/NAME/check: reconciles the VM network's cluster network and checks its connectivity now;
+     * empty (answered 404) when there is no such VM network.
+     */
+    Optional<Object> checkNetwork(String name);
 
     /** POST /v1/cni: the request exactly as the CNI shim sent it (see cni-shim/src/vmnet.c). */
     CniReply cni(byte[] body, Caller caller);

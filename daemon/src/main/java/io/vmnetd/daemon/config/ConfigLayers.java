@@ -84,7 +84,8 @@ public final class ConfigLayers {
         CniSettings cni = new CniSettings(file.cni().ipamDirs(), overlay.cni().ipamTimeout(),
                 overlay.cni().reclaimInterval(), file.cni().netnsPaths());
         return new Config(file.socket(), file.socketGroup(), file.adminGroup(), file.stateDir(), overlay.logLevel(),
-                overlay.resyncSeconds(), cni, file.metricsListen(), overlay.clusterNetworks(), overlay.vmNetworks());
+                overlay.resyncSeconds(), cni, file.metricsListen(), overlay.clusterNetworks(), overlay.vmNetworks(),
+                overlay.connectivity());
     }
 
     /**

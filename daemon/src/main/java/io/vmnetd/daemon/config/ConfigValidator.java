@@ -11,15 +11,20 @@ import java.util.regex.Pattern;
 final class ConfigValidator {
 
     private static final List<String> KEYS = List.of("socket", "socketGroup", "adminGroup", "stateDir", "logLevel",
-            "resyncSeconds", "cni", "metrics", "clusterNetworks", "vmNetworks");
+            "resyncSeconds", "cni", "metrics", "connectivity", "clusterNetworks", "vmNetworks");
     private static final List<String> CNI_KEYS = List.of("ipamDirs", "ipamTimeoutSeconds", "reclaimSeconds",
             "netnsPaths");
     private static final List<String> METRICS_KEYS = List.of("listen");
+    private static final List<String> CONNECTIVITY_KEYS = List.of("intervalSeconds", "timeoutSeconds");
 
     // useradd's default NAME_REGEX, without the trailing '$' of Samba machine accounts.
     private static final Pattern GROUP_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     private static final String GROUP_NAME_RULE = "1..32 of [a-z0-9_-], starting with a letter or '_'";
 
+    private static final IntRange INTERVAL_SECONDS = new IntRange(ConnectivitySettings.MIN_INTERVAL_SECONDS,
+            ConnectivitySettings.MAX_INTERVAL_SECONDS);
+    private static final IntRange TIMEOUT_SECONDS = new IntRange(ConnectivitySettings.MIN_TIMEOUT_SECONDS,
+            ConnectivitySettings.MAX_TIMEOUT_SECONDS);
     private static final IntRange RESYNC_SECONDS = new IntRange(Config.MIN_RESYNC_SECONDS, Config.MAX_RESYNC_SECONDS);
 
     private final NodeValues values;
@@ -50,7 +55,20 @@ final class ConfigValidator {
                 cni(fields),
                 metricsListen(fields),
                 clusterNetworks.networks(),
-                vmNetworks);
+                vmNetworks,
+                connectivity(fields));
+    }
+
+    private ConnectivitySettings connectivity(MappingFields top) {
+        Optional<MappingFields> section = top.mapping("connectivity", CONNECTIVITY_KEYS);
+        if (section.isEmpty()) {
+            return ConnectivitySettings.defaults();
+        }
+        return new ConnectivitySettings(
+                section.get().integer("intervalSeconds", INTERVAL_SECONDS)
+                        .orElse(ConnectivitySettings.DEFAULT_INTERVAL_SECONDS),
+                section.get().integer("timeoutSeconds", TIMEOUT_SECONDS)
+                        .orElse(ConnectivitySettings.DEFAULT_TIMEOUT_SECONDS));
     }
 
     private CniSettings cni(MappingFields top) {

@@ -105,6 +105,10 @@ final class MappingFields {
         return node.isPresent() ? values.integer(node.get(), path(key), range) : OptionalInt.empty();
     }
 
+    Optional<Boolean> bool(String key) {
+        return get(key).flatMap(node -> values.bool(node, path(key)));
+    }
+
     Optional<String> oneOf(String key, List<String> allowed) {
         return get(key).flatMap(node -> values.oneOf(node, path(key), allowed));
     }

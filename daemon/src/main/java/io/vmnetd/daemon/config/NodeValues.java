@@ -58,6 +58,15 @@ final class NodeValues {
         return OptionalInt.of(scalar.integer().intValueExact());
     }
 
+    Optional<Boolean> bool(LocatedNode node, String path) {
+        if (node instanceof Scalar scalar && scalar.kind() == Kind.BOOLEAN) {
+            // YAML 1.1 spells true as true, yes or on in three cases; anything else the parser took as a boolean is false.
+            return Optional.of(List.of("true", "yes", "on").contains(scalar.text().toLowerCase(java.util.Locale.ROOT)));
+        }
+        problems.add(node.location(), path, "expected true or false, got " + node.describe());
+        return Optional.empty();
+    }
+
     /** One of a fixed set of spellings, compared case-sensitively as the kernel and Kubernetes do. */
     Optional<String> oneOf(LocatedNode node, String path, List<String> allowed) {
         Optional<String> text = text(node, path);

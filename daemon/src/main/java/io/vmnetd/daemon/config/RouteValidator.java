@@ -6,11 +6,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 /** Validates the {@code route} of a VM network. */
 final class RouteValidator {
 
-    private static final List<String> KEYS = List.of("mode", "cidr", "gateway");
+    private static final List<String> KEYS = List.of("mode", "cidr", "gateway", "vlan", "ping", "pingFrom");
     private static final List<String> MODES = Arrays.stream(Route.Mode.values()).map(Route.Mode::configName).toList();
     private static final String CIDR_RULE = "IPv4 address/0..32 or IPv6 address/0..128, e.g. 10.0.100.0/24";
 
@@ -48,12 +49,61 @@ final class RouteValidator {
         if (cidr.isPresent() && gateway.isPresent()) {
             checkGatewayInside(cidr.get(), gateway.get(), fields);
         }
+        OptionalInt vlan = fields.integer("vlan", TrunkValidator.VID);
+        boolean ping = fields.bool("ping").orElse(false);
+        Optional<String> pingFrom = fields.text("pingFrom");
+        checkPingFrom(fields, mode, ping, pingFrom, cidr, gateway);
         if (mode.isEmpty() || problems.count() != problemsBefore) {
             return Optional.empty();
         }
-        return Optional.of(mode.get() == Route.Mode.AUTO
+        Route route = mode.get() == Route.Mode.AUTO
                 ? Route.auto()
-                : Route.manual(cidrText.orElseThrow(), gatewayText.orElseThrow()));
+                : Route.manual(cidrText.orElseThrow(), gatewayText.orElseThrow());
+        if (vlan.isPresent()) {
+            route = route.onVlan(vlan.getAsInt());
+        }
+        return Optional.of(ping ? route.withPing(pingFrom) : route);
+    }
+
+    /**
+     * The echo requests need a source address: the offered one in auto mode, else {@code pingFrom}, an IPv4 address
+     * (the probe speaks ARP) inside a manual route's cidr that is neither its gateway nor reserved.
+     */
+    private void checkPingFrom(MappingFields fields, Optional<Route.Mode> mode, boolean ping, Optional<String> pingFrom,
+                               Optional<Cidr> cidr, Optional<byte[]> gateway) {
+        if (!fields.has("pingFrom")) {
+            if (ping && mode.equals(Optional.of(Route.Mode.MANUAL))) {
+                fields.requirePresent("pingFrom", "the IPv4 address inside cidr that echo requests come from "
+                        + "(mode auto uses the address the DHCP server offers)");
+            }
+            return;
+        }
+        Location at = fields.get("pingFrom").orElseThrow().location();
+        String path = fields.path("pingFrom");
+        if (!ping) {
+            problems.add(at, path, "only allowed with ping: true; set ping: true or remove this field");
+            return;
+        }
+        Optional<byte[]> address = pingFrom.flatMap(IpAddresses::parse);
+        if (pingFrom.isPresent() && (address.isEmpty() || address.get().length != 4)) {
+            problems.add(at, path, "invalid IPv4 address \"" + pingFrom.get() + "\"; allowed: an IPv4 address"
+                    + " (the probe speaks ARP), e.g. 10.0.100.250");
+            return;
+        }
+        if (address.isEmpty() || cidr.isEmpty()) {
+            return;
+        }
+        String network = IpAddresses.format(cidr.get().address()) + "/" + cidr.get().prefixLength();
+        byte[] from = address.get();
+        if (!cidr.get().contains(from)) {
+            problems.add(at, path, "pingFrom " + pingFrom.get() + " is not inside cidr " + network);
+        } else if (gateway.isPresent() && Arrays.equals(from, gateway.get())) {
+            problems.add(at, path, "pingFrom " + pingFrom.get() + " is the gateway itself; use a free address of "
+                    + network);
+        } else if (cidr.get().prefixLength() <= 30
+                && (Arrays.equals(from, cidr.get().networkAddress()) || Arrays.equals(from, cidr.get().broadcastAddress()))) {
+            problems.add(at, path, "pingFrom " + pingFrom.get() + " is the network or broadcast address of " + network);
+        }
     }
 
     private void rejectWithAutoMode(MappingFields fields, String key) {

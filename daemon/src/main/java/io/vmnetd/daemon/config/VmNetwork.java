@@ -4,6 +4,7 @@ import io.vmnetd.netlink.VidRange;
 
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalInt;
 
 /**
@@ -12,9 +13,10 @@ import java.util.OptionalInt;
  *
  * @param vlan the access VID; present exactly for {@link VmNetworkType#L2VlanNetwork}
  * @param trunk the tagged VIDs, non-overlapping; non-empty exactly for {@link VmNetworkType#L2VlanTrunkNetwork}
+ * @param route how the network's subnet is learned and its gateway checked; empty: not checked
  */
 public record VmNetwork(
-        String name, String clusterNetwork, VmNetworkType type, OptionalInt vlan, List<VidRange> trunk, Route route) {
+        String name, String clusterNetwork, VmNetworkType type, OptionalInt vlan, List<VidRange> trunk, Optional<Route> route) {
 
     public VmNetwork {
         Objects.requireNonNull(name, "name");

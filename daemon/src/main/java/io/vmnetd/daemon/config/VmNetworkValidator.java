@@ -1,6 +1,7 @@
 package io.vmnetd.daemon.config;
 
 import io.vmnetd.netlink.VidRange;
+import io.vmnetd.netlink.VidSet;
 
 import io.vmnetd.daemon.config.LocatedNode.Location;
 import io.vmnetd.daemon.config.LocatedNode.Sequence;
@@ -79,9 +80,8 @@ final class VmNetworkValidator {
         Optional<VmNetworkType> type = fields.oneOf("type", VmNetworkType.names()).map(VmNetworkType::valueOf);
         OptionalInt vlan = readVlan(fields, type);
         List<VidRange> trunk = readTrunk(fields, type);
-        Route route = fields.get("route")
-                .flatMap(node -> routeValidator.read(node, fields.path("route")))
-                .orElse(Route.auto());
+        Optional<Route> route = fields.get("route").flatMap(node -> routeValidator.read(node, fields.path("route")));
+        route.ifPresent(r -> checkRouteVlan(r, fields, type, trunk));
         if (name.isPresent() && clusterNetwork.isPresent() && vlan.isPresent()) {
             checkVlanIsFree(name.get(), clusterNetwork.get(), vlan.getAsInt(), fields);
         }
@@ -90,6 +90,25 @@ final class VmNetworkValidator {
         }
         return Optional.of(new VmNetwork(name.orElseThrow(), clusterNetwork.orElseThrow(), type.orElseThrow(), vlan,
                 trunk, route));
+    }
+
+    /** A route's {@code vlan} picks the trunk VID a trunk network is checked on: only there, and one of the trunk's. */
+    private void checkRouteVlan(Route route, MappingFields fields, Optional<VmNetworkType> type, List<VidRange> trunk) {
+        if (route.vlan().isEmpty() || type.isEmpty()) {
+            return;
+        }
+        // The route was read as a valid mapping with a vlan, so both are there.
+        LocatedNode.Mapping routeNode = (LocatedNode.Mapping) fields.get("route").orElseThrow();
+        Location at = routeNode.entries().get("vlan").value().location();
+        String path = Problems.child(fields.path("route"), "vlan");
+        int vid = route.vlan().getAsInt();
+        if (type.get() != VmNetworkType.L2VlanTrunkNetwork) {
+            problems.add(at, path, "only allowed with type " + VmNetworkType.L2VlanTrunkNetwork + " (the VID a trunk"
+                    + " is checked on), this network is " + type.get() + "; remove this field");
+        } else if (!trunk.isEmpty() && !VidSet.of(trunk).contains(vid)) {
+            problems.add(at, path, "VID " + vid + " is not in the trunk " + VidSet.of(trunk)
+                    + "; allowed: one of the trunk's VIDs");
+        }
     }
 
     private boolean isNewValidName(String name, MappingFields fields) {

@@ -8,7 +8,9 @@ import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigException;
 import io.vmnetd.daemon.config.ConfigLayers;
 import io.vmnetd.daemon.config.ConfigLoader;
+import io.vmnetd.daemon.config.VmNetwork;
 import io.vmnetd.daemon.metrics.Metrics;
+import io.vmnetd.daemon.probe.ConnectivityChecks;
 import io.vmnetd.daemon.reconcile.KernelView;
 import io.vmnetd.daemon.reconcile.Reason;
 import io.vmnetd.daemon.reconcile.ReconcileRun;
@@ -50,10 +52,13 @@ public final class DaemonService implements DaemonApi {
     private final DriftCounter drift;
     private final Function<byte[], CniReply> cni;
     private final Object configLock = new Object();
+    private final ConnectivityChecks connectivity;
 
     public DaemonService(Reconciler reconciler, RtNetlink host, AttachmentJournal journal, Metrics metrics,
-                         ConfigLayers.Layered layers, DriftCounter drift, Function<byte[], CniReply> cni) {
+                         ConfigLayers.Layered layers, DriftCounter drift, Function<byte[], CniReply> cni,
+                         ConnectivityChecks connectivity) {
         this.layers = layers;
+        this.connectivity = connectivity;
         this.reconciler = reconciler;
         this.host = host;
         this.journal = journal;
@@ -96,7 +101,35 @@ public final class DaemonService implements DaemonApi {
 
     @Override
     public Object networks() {
-        return Views.networks(reconciler.config(), reconciler.desired(), KernelView.read(host), reconciler.problems());
+        return Views.networks(reconciler.config(), reconciler.desired(), KernelView.read(host), reconciler.problems(),
+                connectivity::current);
+    }
+
+    /** The config in use. */
+    public Config running() {
+        return reconciler.config();
+    }
+
+    /**
+     * POST /v1/networks/NAME/check: reconciles the VM network's cluster network, then checks the VM network's
+     * connectivity from this node; empty when there is no such VM network.
+     */
+    @Override
+    public Optional<Object> checkNetwork(String name) {
+        Optional<VmNetwork> vm = reconciler.config().vmNetwork(name);
+        if (vm.isEmpty()) {
+            return Optional.empty();
+        }
+        ReconcileRun run = reconciler.reconcile(vm.get().clusterNetwork(), Reason.CHECK);
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("network", name);
+        out.put("clusterNetwork", vm.get().clusterNetwork());
+        out.put("applied", run.applied());
+        out.put("problems", run.problems());
+        out.put("errors", run.errors());
+        out.put("result", run.succeeded() ? "ok" : "error");
+        out.put("connectivity", Views.connectivity(connectivity.checkNow(vm.get())));
+        return Optional.of(out);
     }
 
     @Override

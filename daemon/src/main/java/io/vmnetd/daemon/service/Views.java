@@ -5,6 +5,7 @@ import io.vmnetd.daemon.config.VmNetwork;
 import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.DesiredState;
 import io.vmnetd.daemon.model.VmNetworkVlans;
+import io.vmnetd.daemon.probe.Connectivity;
 import io.vmnetd.daemon.reconcile.KernelView;
 import io.vmnetd.daemon.state.Attachment;
 import io.vmnetd.netlink.BridgeVlan;
@@ -15,12 +16,18 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /** The JSON shapes of the read-only API: plain records Jackson serialises as they are. */
 final class Views {
     private Views() {}
 
-    record VmNetworkView(String name, String type, Integer vlan, String trunk, String portVlans) {}
+    record VmNetworkView(String name, String type, Integer vlan, String trunk, String portVlans,
+                         ConnectivityView connectivity) {}
+
+    /** A VM network's connectivity from this node; absent values are null. */
+    record ConnectivityView(String state, String checkedAt, Long durationMs, String cidr, String gateway,
+                            String reason) {}
 
     record NetworkView(String name, boolean managed, String bridge, String bond, List<String> nics, Integer mtu,
                        String uplinkVids, String status, List<String> problems, List<VmNetworkView> vmNetworks,
@@ -35,8 +42,14 @@ final class Views {
     record LinkView(int index, String name, String kind, int mtu, boolean up, String operState, String master,
                     String mac, List<VlanView> vlans) {}
 
+    static ConnectivityView connectivity(Connectivity c) {
+        return new ConnectivityView(c.state().apiName(), c.checkedAt().map(Object::toString).orElse(null),
+                c.checkedAt().isPresent() ? c.duration().toMillis() : null, c.cidr().orElse(null),
+                c.gateway().orElse(null), c.reason().orElse(null));
+    }
+
     static List<NetworkView> networks(Config config, DesiredState desired, KernelView view,
-                                      Map<String, List<String>> problems) {
+                                      Map<String, List<String>> problems, Function<VmNetwork, Connectivity> connectivity) {
         List<NetworkView> out = new ArrayList<>();
         for (DesiredNetwork n : desired.networks().values()) {
             List<String> p = problems.getOrDefault(n.name(), List.of());
@@ -47,7 +60,7 @@ final class Views {
                 vms.add(new VmNetworkView(vm.name(), vm.type().name(),
                         vm.vlan().isPresent() ? vm.vlan().getAsInt() : null,
                         vm.trunk().isEmpty() ? null : io.vmnetd.netlink.VidSet.of(vm.trunk()).toString(),
-                        VmNetworkVlans.portVlans(vm).toString()));
+                        VmNetworkVlans.portVlans(vm).toString(), connectivity(connectivity.apply(vm))));
             }
             out.add(new NetworkView(n.name(), n.managed(), n.bridge(), n.uplink(), n.nics(), mtu,
                     n.uplinkVids().toString(), p.isEmpty() ? "ok" : "degraded", p, vms, n.ports().size()));

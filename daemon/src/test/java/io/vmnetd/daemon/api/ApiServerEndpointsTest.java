@@ -70,6 +70,18 @@ class ApiServerEndpointsTest {
     }
 
     @Test
+    void checkNamesTheNetworkInItsPathAndAnUnknownOneIs404() throws Exception {
+        assertThat(UnixHttpClient.post(socket, "/v1/networks/vlan100/check", "").body())
+                .isEqualTo("{\"network\":\"vlan100\"}");
+        UnixHttpClient.Response unknown = UnixHttpClient.post(socket, "/v1/networks/nope/check", "");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).isEqualTo("{\"error\":\"no VM network named \\\"nope\\\"\",\"field\":\"network\"}");
+        assertThat(UnixHttpClient.get(socket, "/v1/networks/vlan100/check").status()).isEqualTo(405);
+        assertThat(UnixHttpClient.post(socket, "/v1/networks//check", "").status()).isEqualTo(404);
+        assertThat(UnixHttpClient.post(socket, "/v1/networks/vlan100/check/x", "").status()).isEqualTo(404);
+    }
+
+    @Test
     void metricsIsPrometheusText() throws Exception {
         UnixHttpClient.Response response = UnixHttpClient.get(socket, "/metrics");
         assertThat(response.status()).isEqualTo(200);

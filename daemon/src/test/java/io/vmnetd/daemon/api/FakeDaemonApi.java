@@ -75,6 +75,11 @@ final class FakeDaemonApi implements DaemonApi {
     }
 
     @Override
+    public java.util.Optional<Object> checkNetwork(String name) {
+        return name.equals("vlan100") ? java.util.Optional.of(Map.of("network", name)) : java.util.Optional.empty();
+    }
+
+    @Override
     public String metrics() {
         return metricsText;
     }

@@ -68,12 +68,12 @@ class ConfigLoaderTest {
                 List.of(data),
                 List.of(
                         new VmNetwork("vlan100", "data", VmNetworkType.L2VlanNetwork, OptionalInt.of(100), List.of(),
-                                Route.auto()),
+                                Optional.of(Route.auto())),
                         new VmNetwork("trunk", "data", VmNetworkType.L2VlanTrunkNetwork, OptionalInt.empty(),
                                 List.of(new VidRange(200, 299), VidRange.of(42)),
-                                Route.manual("10.0.100.0/24", "10.0.100.1")),
+                                Optional.of(Route.manual("10.0.100.0/24", "10.0.100.1"))),
                         new VmNetwork("native", "mgmt", VmNetworkType.UntaggedNetwork, OptionalInt.empty(), List.of(),
-                                Route.auto()))));
+                                Optional.empty()))));
         assertThat(data.bridgeName()).isEqualTo("data-br");
         assertThat(data.bondName()).isEqualTo("data-bo");
     }
@@ -128,7 +128,8 @@ class ConfigLoaderTest {
         assertThat(config.metricsListen()).isEmpty();
         assertThat(config.clusterNetworks()).containsExactly(new ClusterNetwork("data", 1500,
                 new Uplink(List.of("eth1"), BondMode.ACTIVE_BACKUP, 100, OptionalInt.empty())));
-        assertThat(config.vmNetworks().get(0).route()).isEqualTo(Route.auto());
+        assertThat(config.vmNetworks().get(0).route()).isEmpty();
+        assertThat(config.connectivity()).isEqualTo(ConnectivitySettings.defaults());
     }
 
     @Test
@@ -182,7 +183,7 @@ class ConfigLoaderTest {
                 """, "test");
 
         assertThat(config.metricsListen()).contains(new HostPort("::1", 9677));
-        assertThat(config.vmNetworks().get(0).route()).isEqualTo(Route.manual("2001:db8:1::/64", "2001:db8:1::1"));
+        assertThat(config.vmNetworks().get(0).route()).contains(Route.manual("2001:db8:1::/64", "2001:db8:1::1"));
     }
 
     @Test

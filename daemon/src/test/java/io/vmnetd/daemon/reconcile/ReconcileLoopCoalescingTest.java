@@ -144,6 +144,7 @@ class ReconcileLoopCoalescingTest {
     @Test
     void reasonsThatRepairDrift() {
         assertThat(Reason.values()).filteredOn(Reason::repairsDrift)
-                .containsExactlyInAnyOrder(Reason.LINK_EVENT, Reason.RESYNC, Reason.MONITOR_OVERFLOW, Reason.RETRY);
+                .containsExactlyInAnyOrder(Reason.LINK_EVENT, Reason.RESYNC, Reason.MONITOR_OVERFLOW, Reason.RETRY,
+                        Reason.CHECK);
     }
 }

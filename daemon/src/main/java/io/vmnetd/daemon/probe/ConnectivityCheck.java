@@ -1,0 +1,208 @@
+package io.vmnetd.daemon.probe;
+
+import io.vmnetd.daemon.config.Route;
+import io.vmnetd.daemon.probe.dhcp.DhcpExchange;
+import io.vmnetd.daemon.probe.dhcp.DhcpMessage;
+import io.vmnetd.daemon.probe.dhcp.DhcpMessageType;
+import io.vmnetd.daemon.probe.dhcp.DhcpOption;
+import io.vmnetd.daemon.probe.net.Backoff;
+import io.vmnetd.daemon.probe.net.Deadline;
+import io.vmnetd.daemon.probe.net.Ipv4Address;
+import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.MacAddress;
+import io.vmnetd.netlink.NetNs;
+import io.vmnetd.netlink.RtNetlink;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
+
+/**
+ * One check of one VM network from inside its VLAN, top to bottom: a throwaway namespace and port on the VLAN;
+ * in auto mode a DHCP DISCOVER whose OFFER gives CIDR and gateway (no REQUEST is ever sent: no lease is taken); ARP
+ * probes of the gateway; ICMP echo when the route asks. Everything it made is gone when it returns. All waits fit
+ * in {@code timeout}, counted once the port is ready (setting it up is bounded on its own: carrier within 2 s,
+ * forwarding within 2 s): DHCP ends by 60% of it (servers that ping an address before offering it answer late:
+ * ISC dhcpd after 1 s, dnsmasq after up to 3 s), ARP and echo each take up to {@link #PHASE_LIMIT} of the rest.
+ */
+public final class ConnectivityCheck {
+    /** RFC 2131 retransmits from 4 s up; a probe bounded by seconds starts faster and backs off the same way. */
+    static final Backoff DHCP_BACKOFF = new Backoff(Duration.ofMillis(1000), Duration.ofSeconds(4), 0.1);
+    static final Backoff ARP_BACKOFF = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(1), 0.1);
+    static final Backoff ECHO_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(1), 0.1);
+    /** How long a borrowed source address must stay unanswered before the probe uses it. */
+    private static final Duration SOURCE_IN_USE_WAIT = Duration.ofMillis(600);
+    /** A gateway that is there answers ARP and echo within milliseconds: a few retries in this time are enough. */
+    static final Duration PHASE_LIMIT = Duration.ofSeconds(3);
+    private static final Duration LINK_READY_WAIT = Duration.ofSeconds(2);
+    private static final byte[] PARAMETERS = {DhcpOption.SUBNET_MASK, DhcpOption.ROUTER, DhcpOption.LEASE_TIME,
+            DhcpOption.SERVER_ID};
+
+    private final ProbePorts ports;
+    private final ProbeIdentity identity;
+    private final Duration timeout;
+
+    public ConnectivityCheck(ProbePorts ports, ProbeIdentity identity, Duration timeout) {
+        this.ports = ports;
+        this.identity = identity;
+        this.timeout = timeout;
+    }
+
+    /** Checks {@code target} now; never throws: a failure is the {@code error} state with its reason. */
+    public Connectivity run(ProbeTarget target) {
+        Instant at = Instant.now();
+        long start = System.nanoTime();
+        Outcome outcome;
+        if (target.route().mode() == Route.Mode.MANUAL
+                && Ipv4Address.parse(target.route().gateway().orElseThrow()).isEmpty()) {
+            return Connectivity.unchecked(ConnectivityState.NOT_APPLICABLE,
+                    "IPv6 routes are not checked: the probe speaks ARP and DHCPv4");
+        }
+        try {
+            outcome = ProbeNamespace.run(target.vmNetwork(), ns -> probe(target, ns));
+        } catch (ProbeException e) {
+            outcome = new Outcome(ConnectivityState.ERROR, Optional.empty(), Optional.empty(), e.getMessage());
+        } catch (RuntimeException e) {
+            outcome = new Outcome(ConnectivityState.ERROR, Optional.empty(), Optional.empty(),
+                    e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        return new Connectivity(outcome.state(), Optional.of(at), Duration.ofNanos(System.nanoTime() - start),
+                outcome.cidr(), outcome.gateway().map(Ipv4Address::toString), Optional.of(outcome.reason()));
+    }
+
+    /** What DHCP taught: the subnet, or the outcome that ends the check. */
+    private sealed interface Learned permits Subnet, Outcome {}
+
+    private record Outcome(ConnectivityState state, Optional<String> cidr, Optional<Ipv4Address> gateway,
+                           String reason) implements Learned {}
+
+    /** What DHCP offered, or what the config says. */
+    private record Subnet(Ipv4Address network, int prefixLength, Ipv4Address gateway, Optional<Ipv4Address> offered)
+            implements Learned {
+        String cidr() {
+            return network + "/" + prefixLength;
+        }
+
+        boolean contains(Ipv4Address address) {
+            return address.and(Ipv4Address.netmask(prefixLength)).equals(network);
+        }
+    }
+
+    private Outcome probe(ProbeTarget target, NetNs ns) {
+        MacAddress mac = identity.probeMac(target.vmNetwork());
+        try (ProbePorts.ProbePort port = ports.attach(target, ns);
+             RtNetlink inside = RtNetlink.open();
+             PacketSocket socket = PacketSocket.open(awaitCarrier(inside).index())) {
+            // The clock starts once the port is ready, so that a slow set-up never eats the exchanges' time.
+            Deadline deadline = Deadline.after(timeout);
+            Learned learned = target.route().mode() == Route.Mode.AUTO
+                    ? discover(socket, mac, target, new Deadline(deadline.nanos() - timeout.toNanos() * 4 / 10))
+                    : configured(target.route());
+            if (learned instanceof Outcome end) {
+                return end;
+            }
+            return checkGateway(new GatewayProbe(socket, mac), target, (Subnet) learned, deadline);
+        }
+    }
+
+    /** A manual route's subnet, validated as IPv4 (the IPv6 ones never get here). */
+    private static Subnet configured(Route route) {
+        String[] cidr = route.cidr().orElseThrow().split("/");
+        return new Subnet(Ipv4Address.parse(cidr[0]).orElseThrow(), Integer.parseInt(cidr[1]),
+                Ipv4Address.parse(route.gateway().orElseThrow()).orElseThrow(), Optional.empty());
+    }
+
+    private Link awaitCarrier(RtNetlink inside) {
+        Deadline until = Deadline.after(LINK_READY_WAIT);
+        while (true) {
+            Link link = inside.links().get(ProbeIdentity.PROBE_IFNAME);
+            if (link.isUp() && link.hasCarrier()) {
+                return link;
+            }
+            if (until.passed()) {
+                throw new ProbeException("the probe's interface got no carrier within " + LINK_READY_WAIT.toMillis()
+                        + " ms");
+            }
+            sleep(5);
+        }
+    }
+
+    private Learned discover(PacketSocket socket, MacAddress mac, ProbeTarget target, Deadline deadline) {
+        DhcpExchange dhcp = new DhcpExchange(socket, mac);
+        DhcpMessage discover = DhcpMessage.fromClient(DhcpMessageType.DISCOVER,
+                        ThreadLocalRandom.current().nextInt(), mac)
+                .with(DhcpOption.PARAMETER_REQUEST_LIST, PARAMETERS);
+        long start = System.nanoTime();
+        Optional<DhcpExchange.Reply> reply = dhcp.transact(discover, Set.of(DhcpMessageType.OFFER), DHCP_BACKOFF,
+                deadline);
+        if (reply.isEmpty()) {
+            return new Outcome(ConnectivityState.DHCP_FAILED, Optional.empty(), Optional.empty(),
+                    "no DHCP OFFER on " + target.vlanName() + " to " + dhcp.sent() + " DISCOVERs in "
+                            + millis(System.nanoTime() - start) + " ms");
+        }
+        DhcpMessage offer = reply.get().message();
+        String server = offer.serverId().map(Ipv4Address::toString).orElse(reply.get().sourceAddress().toString());
+        Optional<Integer> prefix = offer.subnetMask().flatMap(Ipv4Address::prefixLength);
+        if (prefix.isEmpty() || offer.routers().isEmpty() || offer.yourAddress().isAny()) {
+            String missing = prefix.isEmpty() ? "a valid subnet mask (option 1)"
+                    : offer.routers().isEmpty() ? "a router (option 3)" : "an address (yiaddr)";
+            return new Outcome(ConnectivityState.ERROR, Optional.empty(), Optional.empty(),
+                    "the DHCP OFFER from " + server + " has no " + missing + ": no gateway to check");
+        }
+        Ipv4Address network = offer.yourAddress().and(Ipv4Address.netmask(prefix.get()));
+        return new Subnet(network, prefix.get(), offer.routers().get(0), Optional.of(offer.yourAddress()));
+    }
+
+    private Outcome checkGateway(GatewayProbe probe, ProbeTarget target, Subnet subnet, Deadline deadline) {
+        Optional<String> cidr = Optional.of(subnet.cidr());
+        Optional<Ipv4Address> gateway = Optional.of(subnet.gateway());
+        long start = System.nanoTime();
+        Optional<MacAddress> gatewayMac = probe.arp(subnet.gateway(), ARP_BACKOFF, deadline.within(PHASE_LIMIT));
+        if (gatewayMac.isEmpty()) {
+            return new Outcome(ConnectivityState.INACTIVE, cidr, gateway, "gateway " + subnet.gateway()
+                    + " did not answer " + probe.arpSent() + " ARP probes in " + millis(System.nanoTime() - start)
+                    + " ms");
+        }
+        String found = "gateway " + subnet.gateway() + " answered ARP from " + gatewayMac.get();
+        if (!target.route().ping()) {
+            return new Outcome(ConnectivityState.ACTIVE, cidr, gateway, found);
+        }
+        Optional<Ipv4Address> source = target.route().pingFrom().flatMap(Ipv4Address::parse).or(subnet::offered);
+        if (source.isEmpty()) {
+            return new Outcome(ConnectivityState.ERROR, cidr, gateway, found + "; no source address to ping from");
+        }
+        if (!subnet.contains(source.get())) {
+            return new Outcome(ConnectivityState.ERROR, cidr, gateway, found + "; pingFrom " + source.get()
+                    + " is not inside the offered " + subnet.cidr());
+        }
+        Optional<MacAddress> owner = probe.arp(source.get(), ARP_BACKOFF, deadline.within(SOURCE_IN_USE_WAIT));
+        if (owner.isPresent()) {
+            return new Outcome(ConnectivityState.ERROR, cidr, gateway, found + "; not pinging from " + source.get()
+                    + ": it is in use by " + owner.get());
+        }
+        long pingStart = System.nanoTime();
+        Optional<Duration> rtt = probe.ping(source.get(), subnet.gateway(), gatewayMac.get(), ECHO_BACKOFF,
+                deadline.within(PHASE_LIMIT));
+        if (rtt.isEmpty()) {
+            return new Outcome(ConnectivityState.INACTIVE, cidr, gateway, found + " but not " + probe.echoSent()
+                    + " ICMP echo requests from " + source.get() + " in " + millis(System.nanoTime() - pingStart)
+                    + " ms");
+        }
+        return new Outcome(ConnectivityState.ACTIVE, cidr, gateway, found + " and ICMP echo from " + source.get()
+                + " in " + String.format(java.util.Locale.ROOT, "%.1f", rtt.get().toNanos() / 1e6) + " ms");
+    }
+
+    private static long millis(long nanos) {
+        return Duration.ofNanos(nanos).toMillis();
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ProbeException("interrupted");
+        }
+    }
+}
