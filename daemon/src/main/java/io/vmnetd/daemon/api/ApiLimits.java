@@ -1,5 +1,6 @@
 package io.vmnetd.daemon.api;
 
+import io.vmnetd.daemon.config.ApiSettings;
 import java.time.Duration;
 
 /**
@@ -24,9 +25,9 @@ public record ApiLimits(int maxConnections, int maxConnectionsPerUser, int cniWo
         int apiWorkers, int apiQueue, long bodyBudgetBytes, int metricsMaxConnections,
         Duration metricsRequestTimeout) {
 
-    public static final int DEFAULT_MAX_CONNECTIONS = 1024;
-    public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = 32;
-    public static final int DEFAULT_CNI_WORKERS = 16;
+    public static final int DEFAULT_MAX_CONNECTIONS = ApiSettings.DEFAULT_MAX_CONNECTIONS;
+    public static final int DEFAULT_MAX_CONNECTIONS_PER_USER = ApiSettings.DEFAULT_MAX_CONNECTIONS_PER_USER;
+    public static final int DEFAULT_CNI_WORKERS = ApiSettings.DEFAULT_CNI_WORKERS;
     public static final int DEFAULT_CNI_QUEUE = 128;
     public static final int DEFAULT_API_WORKERS = 4;
     public static final int DEFAULT_API_QUEUE = 64;
@@ -59,6 +60,13 @@ public record ApiLimits(int maxConnections, int maxConnectionsPerUser, int cniWo
         return new ApiLimits(DEFAULT_MAX_CONNECTIONS, DEFAULT_MAX_CONNECTIONS_PER_USER, DEFAULT_CNI_WORKERS,
                 DEFAULT_CNI_QUEUE, DEFAULT_API_WORKERS, DEFAULT_API_QUEUE, DEFAULT_BODY_BUDGET_BYTES,
                 DEFAULT_METRICS_MAX_CONNECTIONS, DEFAULT_METRICS_REQUEST_TIMEOUT);
+    }
+
+    /** The defaults with what the configuration's {@code api:} section sets. */
+    public static ApiLimits of(ApiSettings settings) {
+        ApiLimits defaults = defaults();
+        return defaults.withConnections(settings.maxConnections(), settings.maxConnectionsPerUser())
+                .withCniWorkers(settings.cniWorkers(), Math.max(defaults.cniQueue(), 8 * settings.cniWorkers()));
     }
 
     /** Connections that non-root callers may hold together: the other half is root's. */

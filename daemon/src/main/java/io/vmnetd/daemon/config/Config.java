@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param resyncSeconds period of the full resync against the kernel
  * @param cni how IPAM plugins run and attachments are reclaimed
  * @param metricsListen an extra TCP listener for {@code /metrics}; the socket always serves it
+ * @param api the API socket's connection caps and CNI workers
  */
 public record Config(
         Path socket,
@@ -25,6 +26,7 @@ public record Config(
         int resyncSeconds,
         CniSettings cni,
         Optional<HostPort> metricsListen,
+        ApiSettings api,
         List<ClusterNetwork> clusterNetworks,
         List<VmNetwork> vmNetworks) {
 
@@ -45,6 +47,7 @@ public record Config(
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(cni, "cni");
         Objects.requireNonNull(metricsListen, "metricsListen");
+        Objects.requireNonNull(api, "api");
         clusterNetworks = List.copyOf(clusterNetworks);
         vmNetworks = List.copyOf(vmNetworks);
     }
@@ -52,7 +55,7 @@ public record Config(
     /** What an empty file means: every default and no networks. */
     public static Config defaults() {
         return new Config(DEFAULT_SOCKET, DEFAULT_SOCKET_GROUP, DEFAULT_STATE_DIR, DEFAULT_LOG_LEVEL,
-                DEFAULT_RESYNC_SECONDS, CniSettings.defaults(), Optional.empty(), List.of(), List.of());
+                DEFAULT_RESYNC_SECONDS, CniSettings.defaults(), Optional.empty(), ApiSettings.defaults(), List.of(), List.of());
     }
 
     /** The only directories IPAM plugins run from. */

@@ -11,9 +11,10 @@ import java.util.regex.Pattern;
 final class ConfigValidator {
 
     private static final List<String> KEYS = List.of("socket", "socketGroup", "stateDir", "logLevel",
-            "resyncSeconds", "cni", "metrics", "clusterNetworks", "vmNetworks");
+            "resyncSeconds", "cni", "metrics", "api", "clusterNetworks", "vmNetworks");
     private static final List<String> CNI_KEYS = List.of("ipamDirs", "ipamTimeoutSeconds", "reclaimSeconds");
     private static final List<String> METRICS_KEYS = List.of("listen");
+    private static final List<String> API_KEYS = List.of("maxConnections", "maxConnectionsPerUser", "cniWorkers");
 
     // useradd's default NAME_REGEX, without the trailing '$' of Samba machine accounts.
     private static final Pattern GROUP_NAME = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
@@ -47,8 +48,27 @@ final class ConfigValidator {
                 fields.integer("resyncSeconds", RESYNC_SECONDS).orElse(Config.DEFAULT_RESYNC_SECONDS),
                 cni(fields),
                 metricsListen(fields),
+                api(fields),
                 clusterNetworks.networks(),
                 vmNetworks);
+    }
+
+    private ApiSettings api(MappingFields top) {
+        Optional<MappingFields> api = top.mapping("api", API_KEYS);
+        if (api.isEmpty()) {
+            return ApiSettings.defaults();
+        }
+        int total = api.get().integer("maxConnections", ApiSettings.MAX_CONNECTIONS)
+                .orElse(ApiSettings.DEFAULT_MAX_CONNECTIONS);
+        int perUser = api.get().integer("maxConnectionsPerUser", ApiSettings.MAX_CONNECTIONS_PER_USER)
+                .orElse(ApiSettings.DEFAULT_MAX_CONNECTIONS_PER_USER);
+        if (perUser > total / 2) {
+            api.get().get("maxConnectionsPerUser").ifPresent(node -> values.problems().add(node.location(),
+                    api.get().path("maxConnectionsPerUser"), "out of range: " + perUser + "; allowed: 1.." + total / 2
+                    + " (half of api.maxConnections: non-root callers together get only that half)"));
+        }
+        return new ApiSettings(total, perUser,
+                api.get().integer("cniWorkers", ApiSettings.CNI_WORKERS).orElse(ApiSettings.DEFAULT_CNI_WORKERS));
     }
 
     private CniSettings cni(MappingFields top) {

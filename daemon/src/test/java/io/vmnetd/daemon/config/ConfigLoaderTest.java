@@ -64,6 +64,7 @@ class ConfigLoaderTest {
                 new CniSettings(List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni")), Duration.ofSeconds(30),
                         Duration.ofSeconds(60)),
                 Optional.of(new HostPort("127.0.0.1", 9677)),
+                ApiSettings.defaults(),
                 List.of(data),
                 List.of(
                         new VmNetwork("vlan100", "data", VmNetworkType.L2VlanNetwork, OptionalInt.of(100), List.of(),
