@@ -179,6 +179,9 @@ public final class DaemonService implements DaemonApi {
         if (!running.metricsListen().equals(candidate.metricsListen())) {
             out.add("metrics.listen");
         }
+        if (!running.api().equals(candidate.api())) {
+            out.add("api");
+        }
         return out;
     }
 
