@@ -4,8 +4,10 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
@@ -22,14 +24,21 @@ import java.util.concurrent.TimeUnit;
 /**
  * The unauthenticated TCP listener: GET /metrics and GET /healthz, nothing else. One request per connection, no
  * body (Content-Length above 0: 413; Transfer-Encoding: 400), any other method 405; every answer closes the
- * connection, and nothing the client sends after its request is read. The scrape comes from {@link ScrapeCache},
- * so this listener never uses an API worker.
+ * connection. The scrape comes from {@link ScrapeCache}, so this listener never uses an API worker.
+ *
+ * <p>Closing a TCP connection with unread bytes makes the kernel send a reset, which can destroy the answer before
+ * the client reads it; so after answering, the handler shuts its side down and reads and discards what still comes
+ * (at most {@link #LINGER_BYTES}, for at most {@link #LINGER}) before closing, as web servers' "lingering close" does.
  */
 final class MetricsHandler extends ChannelInboundHandlerAdapter {
+
+    static final Duration LINGER = Duration.ofSeconds(1);
+    static final int LINGER_BYTES = 64 * 1024;
 
     private final ScrapeCache metrics;
     private final Duration writeTimeout;
     private boolean answered;
+    private long discarded;
 
     MetricsHandler(ScrapeCache metrics, Duration writeTimeout) {
         this.metrics = metrics;
@@ -39,11 +48,15 @@ final class MetricsHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         try {
-            if (answered || !(msg instanceof HttpRequest request)) {
+            if (answered) {
+                // A body, or further requests: counted and dropped.
+                discard(ctx, msg instanceof HttpContent content ? content.content().readableBytes() : 1);
+                return;
+            }
+            if (!(msg instanceof HttpRequest request)) {
                 return;
             }
             answered = true;
-            ctx.channel().config().setAutoRead(false);
             RequestDeadlineHandler deadline = ctx.pipeline().get(RequestDeadlineHandler.class);
             if (deadline != null) {
                 deadline.requestReceived();
@@ -111,7 +124,20 @@ final class MetricsHandler extends ChannelInboundHandlerAdapter {
         }, writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
         ctx.writeAndFlush(http).addListener((ChannelFutureListener) written -> {
             stalled.cancel(false);
-            ctx.close();
+            if (!written.isSuccess() || !(ctx.channel() instanceof DuplexChannel duplex)) {
+                ctx.close();
+                return;
+            }
+            duplex.shutdownOutput().addListener(shut -> ctx.executor().schedule(() -> {
+                ctx.close();
+            }, LINGER.toNanos(), TimeUnit.NANOSECONDS));
         });
+    }
+
+    private void discard(ChannelHandlerContext ctx, int bytes) {
+        discarded += bytes;
+        if (discarded > LINGER_BYTES) {
+            ctx.close();
+        }
     }
 }

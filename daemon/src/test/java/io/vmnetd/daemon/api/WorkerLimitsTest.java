@@ -1,0 +1,148 @@
+package io.vmnetd.daemon.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.vmnetd.daemon.cni.CniReply;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The worker pools at their default sizes: CNI calls that fill every worker and the whole queue get a CNI "busy"
+ * error at once (not a hang), and neither pool can starve the other.
+ */
+@Timeout(60)
+class WorkerLimitsTest {
+
+    private static final int CNI_CAPACITY = ApiLimits.DEFAULT_CNI_WORKERS + ApiLimits.DEFAULT_CNI_QUEUE;
+
+    @TempDir
+    Path dir;
+
+    private final FakeDaemonApi api = new FakeDaemonApi();
+    private final CountDownLatch release = new CountDownLatch(1);
+    private ApiServer server;
+    private Path socket;
+    private ExecutorService clients;
+
+    @BeforeEach
+    void start() throws Exception {
+        socket = dir.resolve("vmnetd.sock");
+        server = ApiServer.start(socket, "root", api, ApiServerOptions.defaults().withRequestTimeout(Duration.ofSeconds(30)));
+        clients = Executors.newCachedThreadPool();
+    }
+
+    @AfterEach
+    void stop() {
+        release.countDown();
+        server.close();
+        clients.shutdownNow();
+    }
+
+    @Test
+    void fullCniQueueAnswersBusyAtOnceAndTheRestOfTheApiStillAnswers() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        api.cni = (body, caller) -> {
+            running.incrementAndGet();
+            await(release);
+            return new CniReply(0, "{}", Optional.empty(), false);
+        };
+        List<Future<UnixHttpClient.Response>> held = fill(CNI_CAPACITY, () -> UnixHttpClient.post(socket, "/v1/cni",
+                cniRequest("ADD", "1.0.0")));
+        awaitValue(running, ApiLimits.DEFAULT_CNI_WORKERS);
+        Thread.sleep(500); // the rest reach the queue
+
+        long start = System.nanoTime();
+        UnixHttpClient.Response busy = UnixHttpClient.post(socket, "/v1/cni", cniRequest("ADD", "0.4.0"));
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+        assertThat(busy.status()).isEqualTo(200);
+        assertThat(busy.header("Vmnet-Exit-Code")).isEqualTo("1");
+        assertThat(busy.body()).startsWith("{\"cniVersion\":\"0.4.0\",\"code\":11,\"msg\":\"vmnetd is busy; try again "
+                + "later\",\"details\":\"every CNI worker is taken and the queue is full (16 calls running and 128 "
+                + "waiting)\"}");
+
+        UnixHttpClient.Response del = UnixHttpClient.post(socket, "/v1/cni", cniRequest("DEL", "1.0.0"));
+        assertThat(del.status()).as("a busy DEL is waited out by the shim, then treated as done").isEqualTo(503);
+        assertThat(del.header("Retry-After")).isEqualTo("1");
+
+        assertThat(UnixHttpClient.get(socket, "/v1/status").status()).isEqualTo(200);
+        assertThat(running).hasValue(ApiLimits.DEFAULT_CNI_WORKERS);
+
+        release.countDown();
+        for (Future<UnixHttpClient.Response> response : held) {
+            assertThat(response.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
+        assertThat(UnixHttpClient.post(socket, "/v1/cni", cniRequest("ADD", "1.0.0")).header("Vmnet-Exit-Code"))
+                .isEqualTo("0");
+    }
+
+    @Test
+    void fullApiQueueIs503WithRetryAfterAndCniStillWorks() throws Exception {
+        AtomicInteger running = new AtomicInteger();
+        api.status = () -> {
+            running.incrementAndGet();
+            await(release);
+            return "slow";
+        };
+        List<Future<UnixHttpClient.Response>> held = fill(ApiLimits.DEFAULT_API_WORKERS + ApiLimits.DEFAULT_API_QUEUE,
+                () -> UnixHttpClient.get(socket, "/v1/status"));
+        awaitValue(running, ApiLimits.DEFAULT_API_WORKERS);
+        Thread.sleep(500);
+
+        UnixHttpClient.Response busy = UnixHttpClient.get(socket, "/v1/networks");
+        assertThat(busy.status()).isEqualTo(503);
+        assertThat(busy.header("Retry-After")).isEqualTo("1");
+        assertThat(busy.body()).isEqualTo("{\"error\":\"vmnetd is busy (4 calls running and 64 waiting); try again\"}");
+        UnixHttpClient.Response cni = UnixHttpClient.post(socket, "/v1/cni", cniRequest("ADD", "1.0.0"));
+        assertThat(cni.status()).isEqualTo(200);
+        assertThat(cni.header("Vmnet-Exit-Code")).isEqualTo("0");
+
+        release.countDown();
+        for (Future<UnixHttpClient.Response> response : held) {
+            assertThat(response.get(20, TimeUnit.SECONDS).status()).isEqualTo(200);
+        }
+    }
+
+    private List<Future<UnixHttpClient.Response>> fill(int count,
+            java.util.concurrent.Callable<UnixHttpClient.Response> call) {
+        List<Future<UnixHttpClient.Response>> futures = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            futures.add(clients.submit(call));
+        }
+        return futures;
+    }
+
+    static String cniRequest(String command, String cniVersion) {
+        return "{\"command\":\"" + command + "\",\"containerId\":\"c1\",\"config\":\"{\\\"cniVersion\\\":\\\""
+                + cniVersion + "\\\",\\\"name\\\":\\\"n\\\",\\\"type\\\":\\\"vmnet\\\"}\"}";
+    }
+
+    private static void awaitValue(AtomicInteger value, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (value.get() < expected && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        assertThat(value).hasValue(expected);
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
