@@ -13,8 +13,9 @@ import java.util.logging.Logger;
 /**
  * A fixed set of threads with a bounded queue in three lanes, taken in this order: the watchdog's probe (which asks
  * only "does a worker free up?"), root's calls, then everyone else's. Non-root callers may fill at most half the
- * queue, so a socket-group member cannot crowd out the shim; when the queue is full {@link #trySubmit} says so at once
- * and the caller answers "busy" rather than wait.
+ * queue and run on at most half the threads at once, so a socket-group member cannot crowd out the shim (root) however
+ * many calls it makes; when the queue is full {@link #trySubmit} says so at once and the caller answers "busy" rather
+ * than wait.
  */
 final class WorkerPool {
 
@@ -23,6 +24,7 @@ final class WorkerPool {
     private final String name;
     private final int capacity;
     private final int nonRootCapacity;
+    private final int nonRootThreads;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition work = lock.newCondition();
     private final Condition idle = lock.newCondition();
@@ -31,12 +33,14 @@ final class WorkerPool {
     private final ArrayDeque<Runnable> others = new ArrayDeque<>();
     private final List<Thread> threads = new ArrayList<>();
     private int running;
+    private int runningNonRoot;
     private boolean shutdown;
 
     WorkerPool(String name, int threadCount, int capacity) {
         this.name = name;
         this.capacity = capacity;
         this.nonRootCapacity = Math.max(1, capacity / 2);
+        this.nonRootThreads = Math.max(1, threadCount / 2);
         for (int i = 0; i < threadCount; i++) {
             Thread thread = new Thread(this::work, name + "-" + i);
             thread.setDaemon(true);
@@ -52,7 +56,7 @@ final class WorkerPool {
             if (shutdown || root.size() + others.size() >= capacity || !byRoot && others.size() >= nonRootCapacity) {
                 return false;
             }
-            (byRoot ? root : others).add(task);
+            (byRoot ? root : others).add(byRoot ? task : new NonRoot(task));
             work.signal();
             return true;
         } finally {
@@ -150,6 +154,9 @@ final class WorkerPool {
                     }
                 }
                 running++;
+                if (task instanceof NonRoot) {
+                    runningNonRoot++;
+                }
             } finally {
                 lock.unlock();
             }
@@ -161,6 +168,10 @@ final class WorkerPool {
                 lock.lock();
                 try {
                     running--;
+                    if (task instanceof NonRoot) {
+                        runningNonRoot--;
+                        work.signal(); // a waiting non-root call may go now
+                    }
                     idle.signalAll();
                 } finally {
                     lock.unlock();
@@ -175,6 +186,17 @@ final class WorkerPool {
         if (task == null) {
             task = root.poll();
         }
-        return task != null ? task : others.poll();
+        if (task == null && runningNonRoot < nonRootThreads) {
+            task = others.poll();
+        }
+        return task;
+    }
+
+    /** Marks a non-root caller's task, counted against its share of the threads. */
+    private record NonRoot(Runnable task) implements Runnable {
+        @Override
+        public void run() {
+            task.run();
+        }
     }
 }

@@ -126,14 +126,16 @@ public final class FloodTargetProcess implements AutoCloseable {
         }
     }
 
-    /** The test class path: surefire's own when run from Maven, else what Maven wrote down. */
+    /** The daemon module's test class path, from daemon/ (Maven) or from the repository root (scripts/bench). */
     private static String classPath() throws IOException {
-        Path written = Path.of("target", "test-classpath.txt");
-        if (!Files.exists(written)) {
-            written = Path.of("daemon", "target", "test-classpath.txt");
+        for (Path module : List.of(Path.of("."), Path.of("daemon"))) {
+            Path written = module.resolve("target/test-classpath.txt");
+            if (Files.exists(module.resolve("target/test-classes/io/vmnetd/daemon/api/FloodTarget.class"))
+                    && Files.exists(written)) {
+                return module.resolve("target/test-classes").toAbsolutePath() + ":"
+                        + module.resolve("target/classes").toAbsolutePath() + ":" + Files.readString(written).trim();
+            }
         }
-        Path module = written.toAbsolutePath().getParent().getParent();
-        return module.resolve("target/test-classes").toAbsolutePath() + ":"
-                + module.resolve("target/classes").toAbsolutePath() + ":" + Files.readString(written).trim();
+        throw new IOException("no built daemon test classes under ./target or ./daemon/target");
     }
 }
