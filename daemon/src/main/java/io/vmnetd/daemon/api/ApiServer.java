@@ -46,6 +46,8 @@ public final class ApiServer implements AutoCloseable {
     /** Read buffers: what one read may take from a socket; with the codec's limits, what a connection can pin. */
     private static final int MAX_READ_BYTES = 16 * 1024;
     private static final int METRICS_READ_BYTES = 2048;
+    /** Reads one connection gets per event-loop turn: a client streaming a large body yields to the others sooner. */
+    private static final int READS_PER_TURN = 4;
 
     private final SocketFile socketFile;
     private final EventLoopGroup eventLoops;
@@ -154,7 +156,8 @@ public final class ApiServer implements AutoCloseable {
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(eventLoops)
                 .channel(EpollServerDomainSocketChannel.class)
-                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 1024, MAX_READ_BYTES))
+                .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 1024, MAX_READ_BYTES)
+                        .maxMessagesPerRead(READS_PER_TURN))
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel channel) {

@@ -46,6 +46,10 @@ public final class FloodTargetProcess implements AutoCloseable {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(JVM_LIMITS);
+        String extra = System.getProperty("flood.jvm.extra", "");
+        if (!extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
         command.addAll(List.of("-XX:+UseSerialGC", "-cp", classPath(), FloodTarget.class.getName(),
                 socket.toString(), group, Long.toString(cniMillis)));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
