@@ -18,7 +18,9 @@ import java.util.Locale;
  * runs it. For each of no flood (the reference), a metrics-port flood (2000 TCP connections sending 1 MiB bodies)
  * and a socket flood by a non-root group member (3000 connections as nobody sending 1 MiB bodies), it measures
  * root's GET /v1/status (50 one after another) and 50 parallel CNI calls, in 4 rounds that alternate the three
- * conditions, and prints p50/p99 as RESULT lines, also appended to target/bench/results.json.
+ * conditions, and prints p50/p99 as RESULT lines, also appended to target/bench/results.json. A control condition
+ * aims the socket flood at a second server process instead, to show what CPU contention alone costs root on this
+ * machine (the flooder and the server share its cores).
  *
  * <p>Targets. Root's GET /v1/status p99 under flood: at most 50 ms, against 370-830 ms measured in the issue and
  * ~1-3 ms without flood; 50 ms stays under what an operator notices and leaves the shim's /readyz polling (200 ms)
@@ -51,12 +53,15 @@ public final class FloodBench {
         List<String> lines = new ArrayList<>();
         boolean allOk = true;
         lines.add("host: " + Runtime.getRuntime().availableProcessors() + " CPUs, load average before: " + load());
-        try (FloodTargetProcess target = FloodTargetProcess.start(work, "nogroup", 20)) {
+        Path bystanderDir = Files.createDirectories(work.resolve("bystander"));
+        try (FloodTargetProcess target = FloodTargetProcess.start(work, "nogroup", 20);
+                FloodTargetProcess bystander = FloodTargetProcess.start(bystanderDir, "nogroup", 20)) {
             sample(target); // warm-up: JIT, connection paths
             // Conditions alternate round by round, so that whatever else loads the machine weighs on each alike.
             Sample ref = new Sample(new ArrayList<>(), new ArrayList<>());
             Sample metrics = new Sample(new ArrayList<>(), new ArrayList<>());
             Sample socket = new Sample(new ArrayList<>(), new ArrayList<>());
+            Sample control = new Sample(new ArrayList<>(), new ArrayList<>());
             long metricsOpened = 0;
             long socketOpened = 0;
             for (int round = 0; round < rounds; round++) {
@@ -73,6 +78,11 @@ public final class FloodBench {
                     socketOpened += flood.opened();
                 }
                 Thread.sleep(1000);
+                try (Floods.Flood flood = Floods.unixAs(65534, 65534, bystander.socket(), 3000, MIB)) {
+                    Thread.sleep(2000);
+                    control.add(sample(target));
+                }
+                Thread.sleep(1000);
                 progress("round %d of %d done", round + 1, rounds);
             }
             lines.add(String.format(Locale.ROOT, "floods: %d metrics-port connections, %d socket connections as "
@@ -80,6 +90,10 @@ public final class FloodBench {
             lines.add(String.format(Locale.ROOT, "reference: status p50 %.2f p99 %.2f ms, 50 parallel CNI p50 %.2f "
                     + "p99 %.2f ms", p(ref.statuses(), 0.5), p(ref.statuses(), 0.99), p(ref.cni(), 0.5),
                     p(ref.cni(), 0.99)));
+            lines.add(String.format(Locale.ROOT, "control, the socket flood aimed at another server process on this "
+                    + "machine (what CPU contention alone costs): status p50 %.2f p99 %.2f ms, 50 parallel CNI p50 "
+                    + "%.2f p99 %.2f ms", p(control.statuses(), 0.5), p(control.statuses(), 0.99),
+                    p(control.cni(), 0.5), p(control.cni(), 0.99)));
             if (!target.alive() || target.output().contains("OutOfMemoryError")) {
                 lines.add("the API server died or ran out of memory: " + target.output());
                 allOk = false;
