@@ -2,8 +2,11 @@ package io.vmnetd.daemon.api;
 
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
@@ -14,6 +17,7 @@ import java.util.function.Supplier;
 final class ScrapeCache implements AutoCloseable {
 
     static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(1);
+    static final Duration MAX_WAIT = Duration.ofSeconds(10);
 
     private final Supplier<String> scrape;
     private final long maxAgeNanos;
@@ -42,9 +46,18 @@ final class ScrapeCache implements AutoCloseable {
         return latest;
     }
 
-    /** For callers that may block (API workers). */
+    /** For callers that may block (API workers): at most {@link #MAX_WAIT}, so a hung gauge cannot pin a worker. */
     String getNow() {
-        return get().join();
+        try {
+            return get().get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the metrics scrape takes longer than " + MAX_WAIT.toSeconds() + " s");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("the metrics scrape failed: " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the metrics scrape");
+        }
     }
 
     @Override
