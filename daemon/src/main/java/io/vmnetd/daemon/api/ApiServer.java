@@ -14,12 +14,10 @@ import io.netty.channel.epoll.EpollIoHandler;
 import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
-import io.netty.channel.unix.PeerCredentials;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.vmnetd.daemon.config.HostPort;
-import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -34,13 +32,13 @@ import java.util.logging.Logger;
  *
  * <p>The two listeners share nothing but the cached scrape: the TCP listener has its own event loop thread, its own
  * connection cap and small header limits, takes no body and never uses an API worker. On the socket, connections
- * are capped per uid with room kept for root; CNI calls and other calls run on separate bounded pools; request
- * bodies draw on one budget. {@link ApiLimits} has the numbers.
+ * are capped per uid with room kept for root and served by root's own event loop or the others' (see
+ * {@link CallerEventLoops}); CNI calls and other calls run on separate bounded pools; request bodies draw on one
+ * budget. {@link ApiLimits} has the numbers.
  */
 public final class ApiServer implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(ApiServer.class.getName());
-    private static final int EVENT_LOOP_THREADS = 2;
     private static final int SUN_PATH_MAX = 107;
     private static final Duration WORKER_DRAIN = Duration.ofSeconds(5);
     /** Read buffers: what one read may take from a socket; with the codec's limits, what a connection can pin. */
@@ -61,8 +59,7 @@ public final class ApiServer implements AutoCloseable {
     private ApiServer(SocketFile socketFile, ApiServerOptions options, DaemonApi api) {
         this.socketFile = socketFile;
         ApiLimits limits = options.limits();
-        this.eventLoops = new MultiThreadIoEventLoopGroup(EVENT_LOOP_THREADS,
-                new DefaultThreadFactory("vmnetd-api-io", true), EpollIoHandler.newFactory());
+        this.eventLoops = new CallerEventLoops(ConnectionGate.forUnixSocket(limits));
         this.metricsLoop = options.metricsListen().map(listen -> new MultiThreadIoEventLoopGroup(1,
                 new DefaultThreadFactory("vmnetd-metrics-io", true), EpollIoHandler.newFactory()));
         this.workers = new ApiWorkers(new WorkerPool("vmnetd-cni-worker", limits.cniWorkers(), limits.cniQueue()),
@@ -151,7 +148,6 @@ public final class ApiServer implements AutoCloseable {
 
     private Channel bindUnix(Path socket, ApiServerOptions options, ApiRoutes routes, CallerAuthorizer authorizer)
             throws ApiStartException {
-        ConnectionGate gate = ConnectionGate.forUnixSocket(options.limits());
         RateLimitedLog refusals = new RateLimitedLog(LOG);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(eventLoops)
@@ -161,25 +157,14 @@ public final class ApiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel channel) {
-                        Caller caller;
-                        try {
-                            PeerCredentials credentials = channel.peerCredentials();
-                            int[] gids = credentials.gids();
-                            caller = new Caller(credentials.pid(), credentials.uid(), gids.length > 0 ? gids[0] : -1);
-                        } catch (IOException e) {
-                            refusals.warning("cannot read the peer credentials of an API connection; closing it: "
-                                    + e.getMessage());
+                        // Placed and admitted (or not) by CallerEventLoops as it was accepted.
+                        String refused = channel.attr(CallerEventLoops.REFUSAL).get();
+                        if (refused != null) {
+                            refusals.warning("closed a new API connection of " + refused);
                             channel.close();
                             return;
                         }
-                        Optional<String> refused = gate.admit(caller.uid());
-                        if (refused.isPresent()) {
-                            refusals.warning("closed a new API connection of pid " + caller.pid() + " (uid "
-                                    + caller.uid() + "): " + refused.get());
-                            channel.close();
-                            return;
-                        }
-                        channel.closeFuture().addListener(closed -> gate.release(caller.uid()));
+                        Caller caller = channel.attr(CallerEventLoops.CALLER).get();
                         channel.pipeline().addLast(
                                 new RequestDeadlineHandler(options.requestTimeout()),
                                 new HttpServerCodec(new HttpDecoderConfig()
