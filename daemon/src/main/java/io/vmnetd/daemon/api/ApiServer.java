@@ -148,7 +148,6 @@ public final class ApiServer implements AutoCloseable {
 
     private Channel bindUnix(Path socket, ApiServerOptions options, ApiRoutes routes, CallerAuthorizer authorizer)
             throws ApiStartException {
-        RateLimitedLog refusals = new RateLimitedLog(LOG);
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(eventLoops)
                 .channel(EpollServerDomainSocketChannel.class)
@@ -157,13 +156,7 @@ public final class ApiServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<EpollDomainSocketChannel>() {
                     @Override
                     protected void initChannel(EpollDomainSocketChannel channel) {
-                        // Placed and admitted (or not) by CallerEventLoops as it was accepted.
-                        String refused = channel.attr(CallerEventLoops.REFUSAL).get();
-                        if (refused != null) {
-                            refusals.warning("closed a new API connection of " + refused);
-                            channel.close();
-                            return;
-                        }
+                        // Admitted and placed by CallerEventLoops as it was accepted.
                         Caller caller = channel.attr(CallerEventLoops.CALLER).get();
                         channel.pipeline().addLast(
                                 new RequestDeadlineHandler(options.requestTimeout()),
