@@ -37,6 +37,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
 
     /** A request still to be answered, and whether the client wants the connection kept afterwards. */
     private static final RateLimitedLog OVERFLOWS = new RateLimitedLog(LOG);
+    private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG);
 
     /**
      * A request still to be answered, and whether the client wants the connection kept afterwards.
@@ -191,7 +192,8 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             refusal = authorizer.isEmpty() || caller.isEmpty()
                     ? Optional.empty()
                     : authorizer.get().refusal(caller.get());
-            refusal.ifPresent(reason -> LOG.warning("refused API caller pid " + caller.get().pid() + ": " + reason));
+            refusal.ifPresent(reason -> REFUSALS.warning("refused API caller pid " + caller.get().pid() + ": "
+                    + reason));
         }
         return refusal;
     }
