@@ -65,7 +65,7 @@ public final class ApiServer implements AutoCloseable {
         this.workers = new ApiWorkers(new WorkerPool("vmnetd-cni-worker", limits.cniWorkers(), limits.cniQueue()),
                 new WorkerPool("vmnetd-api-worker", limits.apiWorkers(), limits.apiQueue()),
                 new BodyBudget(limits.bodyBudgetBytes()));
-        this.scrapes = new ScrapeCache(api::metrics, ScrapeCache.DEFAULT_MAX_AGE);
+        this.scrapes = new ScrapeCache(api::metrics);
         this.probe = new ApiProbe(socketFile.socket(), workers.cni());
     }
 
@@ -94,7 +94,7 @@ public final class ApiServer implements AutoCloseable {
         ApiServer server = new ApiServer(socketFile, options, api);
         try {
             CallerAuthorizer authorizer = new CallerAuthorizer(group, options.groups());
-            server.unixServer = server.bindUnix(socket, options, ApiRoutes.full(api, server.scrapes::getNow),
+            server.unixServer = server.bindUnix(socket, options, ApiRoutes.full(api, server.scrapes::fresh),
                     authorizer);
             socketFile.restrictTo(gid);
             if (options.metricsListen().isPresent()) {

@@ -102,7 +102,7 @@ final class MetricsHandler extends ChannelInboundHandlerAdapter {
             send(ctx, ApiResponse.json(HttpResponseStatus.OK, "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8)));
             return;
         }
-        metrics.get().whenComplete((text, failure) -> ctx.executor().execute(() -> send(ctx, failure == null
+        metrics.forListener().whenComplete((text, failure) -> ctx.executor().execute(() -> send(ctx, failure == null
                 ? ApiResponse.text(HttpResponseStatus.OK, ApiResponse.PROMETHEUS_TEXT, text)
                 : ApiResponse.error(HttpResponseStatus.INTERNAL_SERVER_ERROR, "metrics unavailable: " + failure))));
     }

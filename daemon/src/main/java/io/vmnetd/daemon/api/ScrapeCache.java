@@ -10,46 +10,61 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
 /**
- * The Prometheus text, scraped on a thread of its own and kept for a second: however many clients ask, the metrics
- * are gathered (gauges read, a netlink dump made) at most once a second, never on an API worker nor on an event loop,
- * and clients that ask while a scrape runs share it.
+ * The Prometheus text, scraped on a thread of its own, never on an API worker nor on an event loop, and shared: at
+ * most one scrape runs and one waits, and everyone who asks joins one of them. The TCP listener accepts a scrape up to
+ * a second old, so however many clients ask the metrics are gathered (gauges read, a netlink dump made) at most once a
+ * second; the socket asks for one that began after its request, so root's tools see every change they just made.
  */
 final class ScrapeCache implements AutoCloseable {
 
-    static final Duration DEFAULT_MAX_AGE = Duration.ofSeconds(1);
+    /** What the TCP metrics listener accepts. */
+    static final Duration LISTENER_MAX_AGE = Duration.ofSeconds(1);
+    /** How long an API worker waits before it answers 500, so that a hung gauge cannot pin it. */
     static final Duration MAX_WAIT = Duration.ofSeconds(10);
 
     private final Supplier<String> scrape;
-    private final long maxAgeNanos;
     private final ExecutorService thread = Executors.newSingleThreadExecutor(runnable -> {
         Thread t = new Thread(runnable, "vmnetd-metrics-scrape");
         t.setDaemon(true);
         return t;
     });
     private CompletableFuture<String> latest;
-    private long latestNanos;
+    private boolean latestStarted;
+    private long latestStartNanos;
 
-    ScrapeCache(Supplier<String> scrape, Duration maxAge) {
+    ScrapeCache(Supplier<String> scrape) {
         this.scrape = scrape;
-        this.maxAgeNanos = maxAge.toNanos();
     }
 
-    /** The text at most {@code maxAge} old, or the scrape under way. */
-    synchronized CompletableFuture<String> get() {
+    /** A scrape that began at most {@code maxAge} before this call (zero: after it), or one still to begin. */
+    synchronized CompletableFuture<String> get(Duration maxAge) {
         long now = System.nanoTime();
-        boolean fresh = latest != null && (!latest.isDone() || now - latestNanos < maxAgeNanos
-                && !latest.isCompletedExceptionally());
-        if (!fresh) {
-            latest = CompletableFuture.supplyAsync(scrape, thread);
-            latestNanos = now;
+        if (latest != null) {
+            boolean failed = latest.isCompletedExceptionally();
+            if (!latestStarted || !failed && now - latestStartNanos <= maxAge.toNanos() && maxAge.toNanos() > 0) {
+                return latest;
+            }
         }
+        latestStarted = false;
+        latest = CompletableFuture.supplyAsync(() -> {
+            synchronized (this) {
+                latestStarted = true;
+                latestStartNanos = System.nanoTime();
+            }
+            return scrape.get();
+        }, thread);
         return latest;
     }
 
-    /** For callers that may block (API workers): at most {@link #MAX_WAIT}, so a hung gauge cannot pin a worker. */
-    String getNow() {
+    /** For the TCP listener, which does not wait. */
+    CompletableFuture<String> forListener() {
+        return get(LISTENER_MAX_AGE);
+    }
+
+    /** For the socket's /metrics, on an API worker: a scrape begun after this call, waited for at most MAX_WAIT. */
+    String fresh() {
         try {
-            return get().get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            return get(Duration.ZERO).get(MAX_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
             throw new IllegalStateException("the metrics scrape takes longer than " + MAX_WAIT.toSeconds() + " s");
         } catch (ExecutionException e) {

@@ -124,6 +124,16 @@ class MetricsListenerTest {
         }
     }
 
+    @Test
+    void theSocketsMetricsAreNeverStale() throws Exception {
+        api.metricsText = "up 1\n";
+        assertThat(UnixHttpClient.get(socket, "/metrics").body()).isEqualTo("up 1\n");
+        assertThat(exchange("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")).endsWith("up 1\n");
+        api.metricsText = "up 2\n";
+        // Root's tools see what they just changed; the TCP listener may lag by up to a second.
+        assertThat(UnixHttpClient.get(socket, "/metrics").body()).isEqualTo("up 2\n");
+    }
+
     private static void await(CountDownLatch latch) {
         try {
             latch.await(20, TimeUnit.SECONDS);
