@@ -116,6 +116,36 @@ class WorkerLimitsTest {
         }
     }
 
+    @Test
+    void bodiesBeyondTheSharedBudgetAre503BeforeTheyAreRead() throws Exception {
+        int mib = ApiLimits.MAX_BODY_BYTES;
+        int fit = (int) (ApiLimits.DEFAULT_BODY_BUDGET_BYTES / mib);
+        byte[] head = ("POST /v1/config HTTP/1.1\r\nHost: x\r\nContent-Length: " + mib + "\r\n\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        List<java.nio.channels.SocketChannel> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < fit; i++) {
+                java.nio.channels.SocketChannel channel = UnixHttpClient.connect(socket);
+                UnixHttpClient.write(channel, head); // announces 1 MiB, sends none of it
+                held.add(channel);
+            }
+            Thread.sleep(300);
+            List<UnixHttpClient.Response> refused = UnixHttpClient.exchange(socket, head);
+            assertThat(refused).singleElement().satisfies(response -> {
+                assertThat(response.status()).isEqualTo(503);
+                assertThat(response.header("Retry-After")).isEqualTo("1");
+                assertThat(response.body()).contains("bytes of request bodies, its limit");
+            });
+            assertThat(UnixHttpClient.get(socket, "/v1/status").status()).isEqualTo(200);
+        } finally {
+            for (java.nio.channels.SocketChannel channel : held) {
+                channel.close();
+            }
+        }
+        Thread.sleep(300); // the closed connections give their share back
+        assertThat(UnixHttpClient.post(socket, "/v1/config", "a: 1").status()).isEqualTo(200);
+    }
+
     private List<Future<UnixHttpClient.Response>> fill(int count,
             java.util.concurrent.Callable<UnixHttpClient.Response> call) {
         List<Future<UnixHttpClient.Response>> futures = new ArrayList<>();
