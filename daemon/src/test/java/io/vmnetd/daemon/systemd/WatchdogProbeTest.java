@@ -51,11 +51,12 @@ class WatchdogProbeTest {
         try (ApiServer server = ApiServer.start(socket, "root", api);
                 NotifyReceiver systemd = new NotifyReceiver(notifySocket.toString())) {
             SdNotify notify = SdNotify.fromEnvironment(Map.of("NOTIFY_SOCKET", notifySocket.toString()));
-            Map<String, String> env = Map.of("WATCHDOG_USEC", "400000", "WATCHDOG_PID", Long.toString(PID));
+            // 2 s: pings every second, each check within 500 ms, enough for a loaded test machine.
+            Map<String, String> env = Map.of("WATCHDOG_USEC", "2000000", "WATCHDOG_PID", Long.toString(PID));
             try (Watchdog watchdog = Watchdog.start(notify,
                     budget -> loopHealthy.get() && server.answers(budget), env, PID).orElseThrow()) {
-                for (int i = 0; i < 3; i++) {
-                    assertThat(systemd.receive(Duration.ofSeconds(2))).isEqualTo("WATCHDOG=1");
+                for (int i = 0; i < 2; i++) {
+                    assertThat(systemd.receive(Duration.ofSeconds(4))).isEqualTo("WATCHDOG=1");
                 }
 
                 for (int i = 0; i < ApiLimits.DEFAULT_CNI_WORKERS; i++) {
@@ -66,18 +67,18 @@ class WatchdogProbeTest {
                     Thread.sleep(10);
                 }
                 assertThat(hanging).hasValue(ApiLimits.DEFAULT_CNI_WORKERS);
-                Thread.sleep(250); // a ping whose check began before the workers hung may still land
+                Thread.sleep(1200); // a ping whose check began before the workers hung may still land
                 drain(systemd);
-                assertThat(systemd.receive(Duration.ofMillis(1200))).as("pings while every CNI worker hangs").isNull();
+                assertThat(systemd.receive(Duration.ofMillis(2500))).as("pings while every CNI worker hangs").isNull();
 
                 unhang.countDown();
-                assertThat(systemd.receive(Duration.ofSeconds(3))).isEqualTo("WATCHDOG=1");
-                assertThat(systemd.receive(Duration.ofSeconds(2))).isEqualTo("WATCHDOG=1");
+                assertThat(systemd.receive(Duration.ofSeconds(4))).isEqualTo("WATCHDOG=1");
+                assertThat(systemd.receive(Duration.ofSeconds(4))).isEqualTo("WATCHDOG=1");
 
                 loopHealthy.set(false); // the reconcile loop still counts on its own
-                Thread.sleep(250);
+                Thread.sleep(1200);
                 drain(systemd);
-                assertThat(systemd.receive(Duration.ofMillis(800))).isNull();
+                assertThat(systemd.receive(Duration.ofMillis(2500))).isNull();
             }
         } finally {
             unhang.countDown();
