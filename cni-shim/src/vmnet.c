@@ -4,6 +4,10 @@
  * It makes no networking decisions: it forwards each CNI call to vmnetd over a
  * Unix socket and hands the answer back to the runtime. It is static and uses
  * only libc, so it runs on any node whatever its userland.
+ * It runs as root and hands the runtime whatever the other end answers, so it
+ * talks only to a socket whose listening process is root's (SO_PEERCRED), and
+ * the socket comes from VMNETD_SOCKET or the default, never from the netconf
+ * (which whoever writes a NetworkAttachmentDefinition controls).
  * The protocol is documented in README.md, section "Shim protocol".
  */
 #define _GNU_SOURCE
@@ -31,8 +35,9 @@
 #define POLL_MS 200
 #define MAX_DEPTH 512   /* bounds the scanner's recursion on hostile stdin */
 
-/* How an exchange ended. WAIT: not reachable or not ready, worth waiting for; GIVE_UP: waiting would not help. */
-enum { ANSWERED, WAIT, GIVE_UP, MALFORMED };
+/* How an exchange ended. WAIT: not reachable or not ready, worth waiting for; GIVE_UP: waiting would not help;
+ * UNTRUSTED: the socket's listener is not root, and nothing was sent. */
+enum { ANSWERED, WAIT, GIVE_UP, MALFORMED, UNTRUSTED };
 
 typedef struct { char *p; size_t len, cap; } buf_t;
 
@@ -118,7 +123,7 @@ static void __attribute__((noreturn)) cni_fail(int code, const char *msg, const 
     exit(1);
 }
 
-/* A small JSON scanner, just enough to find the top-level "cniVersion" and "socket". */
+/* A small JSON scanner, just enough to find the top-level "cniVersion". */
 typedef struct { const unsigned char *p, *e; const char *key; buf_t val; int found; } js_t;
 
 static void js_ws(js_t *j)
@@ -289,6 +294,20 @@ static int exchange(const char *path, const buf_t *req, resp_t *r, buf_t *why)
         close(fd);
         return WAIT;
     }
+    /* Who listens: the credentials the kernel recorded at listen(). Checked before a byte is sent. */
+    struct ucred peer;
+    socklen_t plen = sizeof peer;
+    if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &peer, &plen) < 0) {
+        buf_fmt(why, "SO_PEERCRED: %s", strerror(errno));
+        close(fd);
+        return UNTRUSTED;
+    }
+    if (peer.uid != 0) {
+        buf_fmt(why, "the process listening on it (pid %ld) runs as uid %lu, not root", (long)peer.pid,
+                (unsigned long)peer.uid);
+        close(fd);
+        return UNTRUSTED;
+    }
     for (;;) {
         struct pollfd pf = { fd, off < req->len ? POLLOUT : POLLIN, 0 };
         int64_t left = deadline - now_ms();   /* at most a day, so it fits an int */
@@ -372,8 +391,7 @@ int main(void)
     if (in.len > MAX_STDIN) cni_fail(5, "network configuration over 1 MiB", limit, sizeof limit - 1);
 
     const char *path = getenv("VMNETD_SOCKET");
-    if (!path || !*path)
-        path = (s = json_top_string(in.p, in.len, "socket")) && *s ? s : DEFAULT_SOCKET;
+    if (!path || !*path) path = DEFAULT_SOCKET;
     size_t max_path = sizeof(((struct sockaddr_un *)0)->sun_path) - 1;
     if (strlen(path) > max_path) {
         buf_fmt(&msg, "the socket path is %zu bytes; a Unix socket path is limited to %zu: %s",
@@ -419,6 +437,15 @@ int main(void)
         nanosleep(&ts, NULL);
     }
 
+    if (res == UNTRUSTED) {
+        if (strcmp(cmd, "DEL") == 0) {   /* as when the daemon is unreachable: teardown is never blocked */
+            dprintf(2, "vmnet: refusing to talk to %s: %s; DEL treated as done, the daemon reclaims leftovers "
+                       "by GC\n", path, why.p);
+            return 0;
+        }
+        buf_fmt(&msg, "socket %s: %s; nothing was sent", path, why.p);
+        cni_fail(5, "vmnetd socket is not served by root; refusing to talk to it", msg.p, msg.len);
+    }
     if (res == MALFORMED) {
         buf_fmt(&msg, "socket %s: %s", path, why.p);
         cni_fail(5, "malformed HTTP response from vmnetd", msg.p, msg.len);

@@ -263,30 +263,82 @@ run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK"
 check "empty stdin forwarded" 'reqs[0]["json"]["config"] == ""'
 
 stdin '{"cniVersion":"1.0.0","name":"n","socket":"'"$SOCK"'"}'
-run_shim "${ADDENV[@]}"
-check "socket path from stdin" 'rc == 1' 'len(reqs) == 1'
+run_shim "${ADDENV[@]}" VMNETD_WAIT_SECONDS=0
+check "netconf key socket is ignored: the default socket" 'rc == 1' 'reqs == []' 'j["code"] == 11' \
+  '"socket /run/vmnetd/vmnetd.sock: connect" in j["details"]'
 
 stdin '{"cniVersion":"1.0.0","socket":"/nonexistent/other.sock"}'
 run_shim "${ADDENV[@]}" VMNETD_SOCKET="$SOCK"
-check "VMNETD_SOCKET overrides the stdin key" 'len(reqs) == 1'
+check "VMNETD_SOCKET names the socket" 'len(reqs) == 1'
 
 stop_daemon
-stdin '{"a":{"socket":"/tmp/nested.sock","cniVersion":"9.9.9"},"b":["\"socket\":\"/x\"",{"cniVersion":"8"}],"s":"\\\"cniVersion\\\":\"7\"","socket":"/tmp/top\"q\\\\.sock","cniVersion":"0.4.0"}'
-run_shim CNI_COMMAND=ADD VMNETD_WAIT_SECONDS=0
-check "scanner finds top-level keys only, unescapes" 'rc == 1' 'j["code"] == 11 and j["cniVersion"] == "0.4.0"' \
-  '"socket /tmp/top\"q\\\\.sock: connect" in j["details"]'
+stdin '{"a":{"cniVersion":"9.9.9"},"b":["\"cniVersion\":\"7\"",{"cniVersion":"8"}],"s":"\\\"cniVersion\\\":\"7\"","cniVersion":"0.4.0"}'
+run_shim CNI_COMMAND=ADD VMNETD_WAIT_SECONDS=0 VMNETD_SOCKET="$SOCK"
+check "scanner finds top-level keys only" 'rc == 1' 'j["code"] == 11 and j["cniVersion"] == "0.4.0"'
 
-stdin '{"cniVersion":"0.4.0","socket":"/tmp/x.sock",}'
+stdin '{"cniVersion":"0.4.0","name":"x",}'
 run_shim CNI_COMMAND=ADD VMNETD_WAIT_SECONDS=0
 check "scanner: malformed JSON -> defaults" 'j["cniVersion"] == "1.1.0"' '"/run/vmnetd/vmnetd.sock" in j["details"]'
 
-stdin '{"cniVersion":"0.4.0","socket":"/tmp/\u0078.sock"}'
+stdin '{"cniVersion":"0.4.\u0030"}'
 run_shim CNI_COMMAND=ADD VMNETD_WAIT_SECONDS=0
-check "scanner: \\u escape in value -> not found" '"/run/vmnetd/vmnetd.sock" in j["details"]' 'j["cniVersion"] == "0.4.0"'
+check "scanner: \\u escape in value -> not found" 'j["cniVersion"] == "1.1.0"'
 
-stdin '{"cniVersion":"0.4.0","socket":"/tmp/'"$(printf 'a%.0s' $(seq 110))"'"}'
-run_shim CNI_COMMAND=ADD
+stdin '{"cniVersion":"0.4.0"}'
+run_shim CNI_COMMAND=ADD VMNETD_SOCKET="/tmp/$(printf 'a%.0s' $(seq 110))"
 check "socket path too long -> code 5" 'rc == 1' 'j["code"] == 5 and j["msg"] == "vmnetd socket path too long"'
+
+# --- a listener that is not root: refused before anything is sent ---
+# Run as nobody under setpriv; it records how many bytes each connection brought (a line per connection).
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null && [ -x /usr/bin/python3 ]; then
+  mkdir -p "$T/nobody" && chown 65534:65534 "$T/nobody" && chmod 755 "$T"
+  cat >"$T/nobody/listen.py" <<'PY'
+import socket, sys
+path, log, ready = sys.argv[1:4]
+srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+srv.bind(path)
+srv.listen(16)
+open(ready, "w").close()
+while True:
+    c, _ = srv.accept()
+    c.settimeout(5)
+    n = 0
+    try:
+        while True:
+            d = c.recv(65536)
+            if not d:
+                break
+            n += len(d)
+    except OSError:
+        pass
+    c.close()
+    with open(log, "a") as f:
+        f.write("%d\n" % n)
+PY
+  NSOCK=$T/nobody/n.sock
+  setpriv --reuid=65534 --regid=65534 --clear-groups /usr/bin/python3 "$T/nobody/listen.py" "$NSOCK" \
+    "$T/nobody/bytes" "$T/nobody/ready" 2>"$T/nobody.err" &
+  NPID=$!
+  for _ in $(seq 100); do [ -e "$T/nobody/ready" ] && break; sleep 0.05; done
+  stdin "$CONF"
+  run_shim "${ADDENV[@]}" VMNETD_SOCKET="$NSOCK" VMNETD_WAIT_SECONDS=5
+  sleep 0.2
+  cp "$T/nobody/bytes" "$T/bytes" 2>/dev/null || : >"$T/bytes"
+  check "ADD to a listener run as nobody -> code 5, nothing sent, no waiting" 'rc == 1' 'secs < 1' \
+    'j["code"] == 5 and j["msg"] == "vmnetd socket is not served by root; refusing to talk to it"' \
+    '"runs as uid 65534, not root; nothing was sent" in j["details"] and "'"$NSOCK"'" in j["details"]' \
+    'open("'"$T"'/bytes").read() == "0\n"'
+  : >"$T/nobody/bytes"
+  run_shim CNI_COMMAND=DEL CNI_CONTAINERID=c1 VMNETD_SOCKET="$NSOCK" VMNETD_WAIT_SECONDS=5
+  sleep 0.2
+  cp "$T/nobody/bytes" "$T/bytes"
+  check "DEL to a listener run as nobody -> exit 0 with a warning, nothing sent" 'rc == 0' 'out == ""' \
+    '"refusing to talk to " + "'"$NSOCK"'" + ": the process listening on it" in err' '"uid 65534" in err' \
+    '"DEL treated as done" in err' 'open("'"$T"'/bytes").read() == "0\n"'
+  kill "$NPID" 2>/dev/null; wait "$NPID" 2>/dev/null
+else
+  FAIL=$((FAIL + 1)); echo "FAIL non-root listener tests need root, setpriv and /usr/bin/python3"
+fi
 
 # --- size limit ---
 start_daemon '[{"status":200,"headers":[["Vmnet-Exit-Code","0"]],"body":"{}"}]'

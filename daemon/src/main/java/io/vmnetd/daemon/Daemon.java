@@ -1,5 +1,6 @@
 package io.vmnetd.daemon;
 
+import io.vmnetd.daemon.api.ApiLimits;
 import io.vmnetd.daemon.api.ApiServer;
 import io.vmnetd.daemon.api.ApiServerOptions;
 import io.vmnetd.daemon.cni.CniService;
@@ -127,7 +128,8 @@ public final class Daemon implements AutoCloseable {
 
         // The API first: its socket lock is what stops a second daemon before it touches anything.
         api = ApiServer.start(config.socket(), config.socketGroup(), service,
-                ApiServerOptions.defaults().withMetricsListen(config.metricsListen()).withAdminGroup(config.adminGroup()));
+                ApiServerOptions.defaults().withMetricsListen(config.metricsListen()).withAdminGroup(config.adminGroup())
+                        .withLimits(ApiLimits.of(config.api())));
         LOG.info("vmnetd " + DaemonService.VERSION + " serving " + config.socket());
 
         loop = new ReconcileLoop(reconciler, Duration.ofSeconds(config.resyncSeconds()));
@@ -145,7 +147,8 @@ public final class Daemon implements AutoCloseable {
         background.scheduleWithFixedDelay(this::sweep, 0, reclaimMillis, TimeUnit.MILLISECONDS);
         background.scheduleWithFixedDelay(registry::retrySave, 10, 10, TimeUnit.SECONDS);
         connectivity.configChanged(config);
-        watchdog = Watchdog.start(notify, loop::healthy);
+        // Fed only while the reconcile loop runs and the API answers through the path clients take.
+        watchdog = Watchdog.start(notify, budget -> loop.healthy() && api.answers(budget));
     }
 
     /**

@@ -5,7 +5,6 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
@@ -15,57 +14,67 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.channel.unix.PeerCredentials;
-import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
  * Answers the requests of one connection, one at a time and in order (HTTP/1.1 pipelining keeps its order), with
- * the work done on the worker pool so that the event loop keeps serving everyone else.
+ * the work done on a worker pool so that the event loop keeps serving everyone else: CNI calls on their own pool,
+ * everything else on another, so that neither can starve the other. While a request is being answered the
+ * connection is not read (the kernel's socket buffer holds what the client sends next), and a client that pipelines
+ * more than {@link ApiLimits#MAX_PIPELINED} requests is disconnected.
  */
 final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = Logger.getLogger(ApiRequestHandler.class.getName());
 
     /** A request still to be answered, and whether the client wants the connection kept afterwards. */
-    private record Pending(ApiRequest request, boolean keepAlive, boolean malformed) {}
+    private static final RateLimitedLog OVERFLOWS = new RateLimitedLog(LOG);
+    private static final RateLimitedLog REFUSALS = new RateLimitedLog(LOG);
+
+    /**
+     * A request still to be answered, and whether the client wants the connection kept afterwards.
+     *
+     * @param reserved its body's share of the {@link BodyBudget}, given back once it is answered
+     */
+    private record Pending(ApiRequest request, boolean keepAlive, boolean malformed, long reserved) {}
 
     private final ApiRoutes routes;
-    private final Executor workers;
+    private final ApiWorkers workers;
     private final Optional<CallerAuthorizer> authorizer;
+    private final Optional<Caller> caller;
+    private final Duration writeTimeout;
     private final ArrayDeque<Pending> queue = new ArrayDeque<>();
-    private Optional<Caller> caller = Optional.empty();
     private Optional<String> refusal;
     private Optional<String> writeRefusal;
     private boolean busy;
 
-    /** @param authorizer empty on the TCP listener, which has no peer identity and serves only public endpoints */
-    ApiRequestHandler(ApiRoutes routes, Executor workers, Optional<CallerAuthorizer> authorizer) {
+    /**
+     * @param authorizer empty only where there is no peer identity to check
+     * @param caller the peer as SO_PEERCRED reported it when it connected
+     * @param writeTimeout how long a response may take to leave before the connection is dropped (a client that
+     *     does not read)
+     */
+    ApiRequestHandler(ApiRoutes routes, ApiWorkers workers, Optional<CallerAuthorizer> authorizer,
+            Optional<Caller> caller, Duration writeTimeout) {
         this.routes = routes;
         this.workers = workers;
         this.authorizer = authorizer;
+        this.caller = caller;
+        this.writeTimeout = writeTimeout;
     }
 
     @Override
-    public void channelActive(ChannelHandlerContext ctx) throws Exception {
-        if (ctx.channel() instanceof EpollDomainSocketChannel unix) {
-            try {
-                PeerCredentials credentials = unix.peerCredentials();
-                int[] gids = credentials.gids();
-                caller = Optional.of(new Caller(credentials.pid(), credentials.uid(), gids.length > 0 ? gids[0] : -1));
-            } catch (IOException e) {
-                LOG.warning("cannot read the peer credentials of an API connection; closing it: " + e.getMessage());
-                ctx.close();
-                return;
-            }
-        }
-        super.channelActive(ctx);
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        giveBackQueued();
+        super.channelInactive(ctx);
     }
 
     @Override
@@ -74,13 +83,31 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         if (deadline != null) {
             deadline.requestReceived();
         }
+        long reserved = http instanceof BoundedBodyAggregator.BudgetedRequest budgeted ? budgeted.reserved : 0;
         QueryStringDecoder uri = new QueryStringDecoder(http.uri());
         ApiRequest request = new ApiRequest(http.method().name(), uri.path(), uri.parameters(),
-                ByteBufUtil.getBytes(http.content()), caller);
-        queue.add(new Pending(request, HttpUtil.isKeepAlive(http), http.decoderResult().isFailure()));
+                bodyOf(http), caller);
+        queue.add(new Pending(request, HttpUtil.isKeepAlive(http), http.decoderResult().isFailure(), reserved));
+        if (queue.size() > ApiLimits.MAX_PIPELINED) {
+            OVERFLOWS.warning("closed an API connection of " + caller.map(c -> "uid " + c.uid()).orElse("a client")
+                    + ": more than " + ApiLimits.MAX_PIPELINED + " pipelined requests");
+            giveBackQueued();
+            ctx.close();
+            return;
+        }
         if (!busy) {
             next(ctx);
         }
+    }
+
+    /** The body without a copy when the aggregator already made it a heap array of the exact size. */
+    private static byte[] bodyOf(FullHttpRequest http) {
+        var content = http.content();
+        if (content.hasArray() && content.arrayOffset() == 0 && content.readerIndex() == 0
+                && content.readableBytes() == content.array().length) {
+            return content.array();
+        }
+        return ByteBufUtil.getBytes(content);
     }
 
     @Override
@@ -93,6 +120,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
         Pending pending = queue.poll();
         if (pending == null) {
             busy = false;
+            ctx.channel().config().setAutoRead(true);
             RequestDeadlineHandler deadline = ctx.pipeline().get(RequestDeadlineHandler.class);
             if (deadline != null) {
                 deadline.awaitRequest();
@@ -100,6 +128,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             return;
         }
         busy = true;
+        ctx.channel().config().setAutoRead(false);
         if (pending.malformed()) {
             respond(ctx, pending, ApiResponse.error(HttpResponseStatus.BAD_REQUEST, "malformed HTTP request"), true);
             return;
@@ -124,19 +153,40 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             respond(ctx, pending, invoke(route, pending.request()), false);
             return;
         }
-        try {
-            workers.execute(() -> {
-                ApiResponse response = invoke(route, pending.request());
-                try {
-                    ctx.executor().execute(() -> respond(ctx, pending, response, false));
-                } catch (RejectedExecutionException e) {
-                    LOG.fine("API shut down before " + pending.request().path() + " could be answered");
-                }
-            });
-        } catch (RejectedExecutionException e) {
-            respond(ctx, pending, ApiResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    "vmnetd is busy; try again").withHeader("Retry-After", "1"), false);
+        WorkerPool pool = route.isCni() ? workers.cni() : workers.api();
+        boolean accepted = pool.trySubmit(() -> {
+            ApiResponse response = invoke(route, pending.request());
+            try {
+                ctx.executor().execute(() -> respond(ctx, pending, response, false));
+            } catch (RejectedExecutionException e) {
+                LOG.fine("API shut down before " + pending.request().path() + " could be answered");
+                giveBack(pending);
+            }
+        }, isRoot());
+        if (!accepted) {
+            ApiResponse busyAnswer = route.isCni()
+                    ? ApiRoutes.cniBusy(pending.request(), pool.load())
+                    : ApiResponse.error(HttpResponseStatus.SERVICE_UNAVAILABLE, "vmnetd is busy (" + pool.load()
+                            + "); try again").withHeader("Retry-After", "1");
+            respond(ctx, pending, busyAnswer, false);
         }
+    }
+
+    private boolean isRoot() {
+        return caller.map(c -> c.uid() == 0).orElse(false);
+    }
+
+    private void giveBack(Pending pending) {
+        if (pending.reserved() > 0) {
+            workers.budget().release(pending.reserved(), isRoot());
+        }
+    }
+
+    private void giveBackQueued() {
+        for (Pending pending : queue) {
+            giveBack(pending);
+        }
+        queue.clear();
     }
 
     /**
@@ -148,7 +198,8 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             refusal = authorizer.isEmpty() || caller.isEmpty()
                     ? Optional.empty()
                     : authorizer.get().refusal(caller.get());
-            refusal.ifPresent(reason -> LOG.warning("refused API caller pid " + caller.get().pid() + ": " + reason));
+            refusal.ifPresent(reason -> REFUSALS.warning("refused API caller pid " + caller.get().pid() + ": "
+                    + reason));
         }
         return refusal;
     }
@@ -180,6 +231,7 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
     }
 
     private void respond(ChannelHandlerContext ctx, Pending pending, ApiResponse response, boolean forceClose) {
+        giveBack(pending);
         boolean keepAlive = pending.keepAlive() && !forceClose;
         FullHttpResponse http = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, response.status(),
                 Unpooled.wrappedBuffer(response.body()));
@@ -196,9 +248,13 @@ final class ApiRequestHandler extends SimpleChannelInboundHandler<FullHttpReques
             http.release();
             return;
         }
+        ScheduledFuture<?> stalled = ctx.executor().schedule(() -> {
+            ctx.close();
+        }, writeTimeout.toNanos(), TimeUnit.NANOSECONDS);
         ctx.writeAndFlush(http).addListener((ChannelFutureListener) written -> {
+            stalled.cancel(false);
             if (!keepAlive || !written.isSuccess()) {
-                queue.clear();
+                giveBackQueued();
                 ctx.close();
             } else {
                 next(ctx);

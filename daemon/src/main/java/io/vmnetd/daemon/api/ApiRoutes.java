@@ -1,5 +1,6 @@
 package io.vmnetd.daemon.api;
 
+import io.vmnetd.daemon.cni.CniBusy;
 import io.vmnetd.daemon.cni.CniReply;
 
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -14,6 +15,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Supplier;
 
 /** Which endpoint answers which method and path, and how each turns a {@link DaemonApi} call into a response. */
 final class ApiRoutes {
@@ -26,7 +28,14 @@ final class ApiRoutes {
      * @param onEventLoop answered at once on the network thread: only for endpoints that never block, so that
      *     they answer even when every worker is busy
      */
-    record Route(String method, String path, boolean onEventLoop, Endpoint endpoint) {}
+    record Route(String method, String path, boolean onEventLoop, Endpoint endpoint) {
+        /** CNI calls run on their own worker pool. */
+        boolean isCni() {
+            return path.equals(CNI_PATH);
+        }
+    }
+
+    static final String CNI_PATH = "/v1/cni";
 
     /** The outcome of looking a request up: a route, or the error response when there is none. */
     record Resolution(Optional<Route> route, Optional<ApiResponse> error) {}
@@ -59,6 +68,11 @@ final class ApiRoutes {
 
     /** Everything, for the Unix socket. */
     static ApiRoutes full(DaemonApi api) {
+        return full(api, api::metrics);
+    }
+
+    /** @param metrics the Prometheus text, possibly cached (see {@link ScrapeCache}) */
+    static ApiRoutes full(DaemonApi api, Supplier<String> metrics) {
         return new ApiRoutes(List.of(
                 healthz(),
                 new Route("GET", "/readyz", false, request -> readyz(api)),
@@ -69,14 +83,10 @@ final class ApiRoutes {
                 new Route("GET", "/v1/config", false, request -> json(api.config())),
                 new Route("POST", "/v1/config", false, request -> applyConfig(api, request)),
                 new Route("DELETE", "/v1/config", false, request -> configChange(() -> api.dropConfigOverlay())),
-                new Route("POST", "/v1/cni", false, request -> cni(api, request)),
+                new Route("POST", CNI_PATH, false, request -> cni(api, request)),
                 new Route("POST", CHECK_NETWORK, false, request -> checkNetwork(request, api)),
-                metrics(api)));
-    }
-
-    /** What the unauthenticated TCP listener may show. */
-    static ApiRoutes metricsOnly(DaemonApi api) {
-        return new ApiRoutes(List.of(healthz(), metrics(api)));
+                new Route("GET", "/metrics", false,
+                        request -> ApiResponse.text(HttpResponseStatus.OK, ApiResponse.PROMETHEUS_TEXT, metrics.get()))));
     }
 
     Resolution resolve(String method, String path) {
@@ -131,11 +141,6 @@ final class ApiRoutes {
                 request -> ApiResponse.json(HttpResponseStatus.OK, "{\"status\":\"ok\"}".getBytes(StandardCharsets.UTF_8)));
     }
 
-    private static Route metrics(DaemonApi api) {
-        return new Route("GET", "/metrics", false,
-                request -> ApiResponse.text(HttpResponseStatus.OK, ApiResponse.PROMETHEUS_TEXT, api.metrics()));
-    }
-
     private static ApiResponse readyz(DaemonApi api) throws Exception {
         if (api.isReady()) {
             return json(Map.of("ready", true));
@@ -177,7 +182,15 @@ final class ApiRoutes {
     /** The reply format the shim in cni-shim/src/vmnet.c depends on. */
     private static ApiResponse cni(DaemonApi api, ApiRequest request) {
         Caller caller = request.caller().orElseThrow(() -> new IllegalStateException("CNI calls need a caller"));
-        CniReply reply = api.cni(request.body(), caller);
+        return cniResponse(api.cni(request.body(), caller));
+    }
+
+    /** The answer when every CNI worker is taken and the queue is full; see {@link CniBusy}. */
+    static ApiResponse cniBusy(ApiRequest request, String load) {
+        return cniResponse(CniBusy.reply(request.body(), load));
+    }
+
+    private static ApiResponse cniResponse(CniReply reply) {
         if (reply.notReady()) {
             return ApiResponse.text(HttpResponseStatus.SERVICE_UNAVAILABLE, ApiResponse.JSON, reply.stdout())
                     .withHeader("Retry-After", "1");

@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param resyncSeconds period of the full resync against the kernel
  * @param cni how IPAM plugins run and attachments are reclaimed
  * @param metricsListen an extra TCP listener for {@code /metrics}; the socket always serves it
+ * @param api the API socket's connection caps and CNI workers
  * @param connectivity how VM networks with a route are checked
  */
 public record Config(
@@ -28,6 +29,7 @@ public record Config(
         int resyncSeconds,
         CniSettings cni,
         Optional<HostPort> metricsListen,
+        ApiSettings api,
         List<ClusterNetwork> clusterNetworks,
         List<VmNetwork> vmNetworks,
         ConnectivitySettings connectivity) {
@@ -50,17 +52,18 @@ public record Config(
         Objects.requireNonNull(logLevel, "logLevel");
         Objects.requireNonNull(cni, "cni");
         Objects.requireNonNull(metricsListen, "metricsListen");
+        Objects.requireNonNull(api, "api");
         clusterNetworks = List.copyOf(clusterNetworks);
         vmNetworks = List.copyOf(vmNetworks);
         Objects.requireNonNull(connectivity, "connectivity");
     }
 
-    /** A config with the default connectivity settings. */
+    /** A config with the default API limits and connectivity settings. */
     public Config(Path socket, String socketGroup, Optional<String> adminGroup, Path stateDir, String logLevel,
                   int resyncSeconds, CniSettings cni, Optional<HostPort> metricsListen,
                   List<ClusterNetwork> clusterNetworks, List<VmNetwork> vmNetworks) {
-        this(socket, socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metricsListen, clusterNetworks,
-                vmNetworks, ConnectivitySettings.defaults());
+        this(socket, socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metricsListen,
+                ApiSettings.defaults(), clusterNetworks, vmNetworks, ConnectivitySettings.defaults());
     }
 
     /** What an empty file means: every default and no networks. */

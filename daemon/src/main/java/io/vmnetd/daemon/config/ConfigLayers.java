@@ -29,7 +29,8 @@ public final class ConfigLayers {
     public static final String OVERLAY_FILE = "config.api.yaml";
     /** Settings read from the file only: over the API they are refused, naming the field. */
     public static final List<String> FILE_ONLY = List.of("socket", "socketGroup", "adminGroup", "stateDir",
-            "metrics.listen", "cni.ipamDirs", "cni.netnsPaths");
+            "metrics.listen", "cni.ipamDirs", "cni.netnsPaths", "api.maxConnections", "api.maxConnectionsPerUser",
+            "api.cniWorkers");
 
     /**
      * @param effective what runs: the file's settings, with the overlay's where it has some
@@ -84,8 +85,8 @@ public final class ConfigLayers {
         CniSettings cni = new CniSettings(file.cni().ipamDirs(), overlay.cni().ipamTimeout(),
                 overlay.cni().reclaimInterval(), file.cni().netnsPaths());
         return new Config(file.socket(), file.socketGroup(), file.adminGroup(), file.stateDir(), overlay.logLevel(),
-                overlay.resyncSeconds(), cni, file.metricsListen(), overlay.clusterNetworks(), overlay.vmNetworks(),
-                overlay.connectivity());
+                overlay.resyncSeconds(), cni, file.metricsListen(), file.api(), overlay.clusterNetworks(),
+                overlay.vmNetworks(), overlay.connectivity());
     }
 
     /**
@@ -113,6 +114,9 @@ public final class ConfigLayers {
             case "metrics.listen" -> c.metricsListen();
             case "cni.ipamDirs" -> c.cni().ipamDirs();
             case "cni.netnsPaths" -> c.cni().netnsPaths();
+            case "api.maxConnections" -> c.api().maxConnections();
+            case "api.maxConnectionsPerUser" -> c.api().maxConnectionsPerUser();
+            case "api.cniWorkers" -> c.api().cniWorkers();
             default -> throw new IllegalArgumentException(key);
         };
     }

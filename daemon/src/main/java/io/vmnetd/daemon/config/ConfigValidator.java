@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
 final class ConfigValidator {
 
     private static final List<String> KEYS = List.of("socket", "socketGroup", "adminGroup", "stateDir", "logLevel",
-            "resyncSeconds", "cni", "metrics", "connectivity", "clusterNetworks", "vmNetworks");
+            "resyncSeconds", "cni", "metrics", "api", "connectivity", "clusterNetworks", "vmNetworks");
     private static final List<String> CNI_KEYS = List.of("ipamDirs", "ipamTimeoutSeconds", "reclaimSeconds",
             "netnsPaths");
     private static final List<String> METRICS_KEYS = List.of("listen");
+    private static final List<String> API_KEYS = List.of("maxConnections", "maxConnectionsPerUser", "cniWorkers");
     private static final List<String> CONNECTIVITY_KEYS = List.of("intervalSeconds", "timeoutSeconds");
 
     // useradd's default NAME_REGEX, without the trailing '$' of Samba machine accounts.
@@ -54,6 +55,7 @@ final class ConfigValidator {
                 fields.integer("resyncSeconds", RESYNC_SECONDS).orElse(Config.DEFAULT_RESYNC_SECONDS),
                 cni(fields),
                 metricsListen(fields),
+                api(fields),
                 clusterNetworks.networks(),
                 vmNetworks,
                 connectivity(fields));
@@ -69,6 +71,24 @@ final class ConfigValidator {
                         .orElse(ConnectivitySettings.DEFAULT_INTERVAL_SECONDS),
                 section.get().integer("timeoutSeconds", TIMEOUT_SECONDS)
                         .orElse(ConnectivitySettings.DEFAULT_TIMEOUT_SECONDS));
+    }
+
+    private ApiSettings api(MappingFields top) {
+        Optional<MappingFields> api = top.mapping("api", API_KEYS);
+        if (api.isEmpty()) {
+            return ApiSettings.defaults();
+        }
+        int total = api.get().integer("maxConnections", ApiSettings.MAX_CONNECTIONS)
+                .orElse(ApiSettings.DEFAULT_MAX_CONNECTIONS);
+        int perUser = api.get().integer("maxConnectionsPerUser", ApiSettings.MAX_CONNECTIONS_PER_USER)
+                .orElse(ApiSettings.DEFAULT_MAX_CONNECTIONS_PER_USER);
+        if (perUser > total / 2) {
+            api.get().get("maxConnectionsPerUser").ifPresent(node -> values.problems().add(node.location(),
+                    api.get().path("maxConnectionsPerUser"), "out of range: " + perUser + "; allowed: 1.." + total / 2
+                    + " (half of api.maxConnections: non-root callers together get only that half)"));
+        }
+        return new ApiSettings(total, perUser,
+                api.get().integer("cniWorkers", ApiSettings.CNI_WORKERS).orElse(ApiSettings.DEFAULT_CNI_WORKERS));
     }
 
     private CniSettings cni(MappingFields top) {

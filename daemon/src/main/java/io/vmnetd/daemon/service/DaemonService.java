@@ -255,6 +255,9 @@ public final class DaemonService implements DaemonApi {
         if (!running.adminGroup().equals(candidate.adminGroup())) {
             out.add("adminGroup");
         }
+        if (!running.api().equals(candidate.api())) {
+            out.add("api");
+        }
         return out;
     }
 

@@ -11,20 +11,27 @@ import java.util.logging.Logger;
 
 /**
  * Pets systemd's watchdog (WatchdogSec=) at half the interval, but only while the daemon is really working: a
- * wedged reconcile loop stops the pings, and systemd restarts the service. A timer thread that pinged
- * unconditionally would only prove that the JVM is alive.
+ * wedged reconcile loop, or an API that no longer answers (every CNI worker stuck), stops the pings, and systemd
+ * restarts the service. A timer thread that pinged unconditionally would only prove that the JVM is alive.
  */
 public final class Watchdog implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(Watchdog.class.getName());
+    private static final Duration MAX_CHECK = Duration.ofSeconds(5);
+
+    /** "Is the daemon working?", answered within {@code budget} (a quarter of the interval, at most 5 s). */
+    @FunctionalInterface
+    public interface HealthCheck {
+        boolean healthy(Duration budget);
+    }
 
     private final SdNotify notify;
-    private final BooleanSupplier healthy;
+    private final HealthCheck healthy;
     private final Duration interval;
     private final ScheduledExecutorService timer;
     private volatile boolean wasHealthy = true;
 
-    private Watchdog(SdNotify notify, BooleanSupplier healthy, Duration interval) {
+    private Watchdog(SdNotify notify, HealthCheck healthy, Duration interval) {
         this.notify = notify;
         this.healthy = healthy;
         this.interval = interval;
@@ -40,14 +47,19 @@ public final class Watchdog implements AutoCloseable {
     /**
      * Starts pinging if systemd asked for a watchdog for this process.
      *
-     * @param healthy "the reconcile loop is making progress"; called from the watchdog thread
+     * @param healthy "the daemon is working" (reconcile loop and API); called from the watchdog thread
      * @return empty when WATCHDOG_USEC is unset or invalid, WATCHDOG_PID names another process, or notify is off
      */
-    public static Optional<Watchdog> start(SdNotify notify, BooleanSupplier healthy) {
+    public static Optional<Watchdog> start(SdNotify notify, HealthCheck healthy) {
         return start(notify, healthy, System.getenv(), ProcessHandle.current().pid());
     }
 
     public static Optional<Watchdog> start(SdNotify notify, BooleanSupplier healthy, Map<String, String> environment,
+            long ownPid) {
+        return start(notify, budget -> healthy.getAsBoolean(), environment, ownPid);
+    }
+
+    public static Optional<Watchdog> start(SdNotify notify, HealthCheck healthy, Map<String, String> environment,
             long ownPid) {
         String usec = environment.getOrDefault("WATCHDOG_USEC", "");
         if (usec.isEmpty() || !notify.enabled()) {
@@ -86,7 +98,8 @@ public final class Watchdog implements AutoCloseable {
     private void ping() {
         boolean ok;
         try {
-            ok = healthy.getAsBoolean();
+            Duration budget = interval.dividedBy(4);
+            ok = healthy.healthy(budget.compareTo(MAX_CHECK) > 0 ? MAX_CHECK : budget);
         } catch (RuntimeException e) {
             LOG.warning("watchdog health check failed: " + e);
             ok = false;

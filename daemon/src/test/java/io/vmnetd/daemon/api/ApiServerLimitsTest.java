@@ -112,7 +112,7 @@ class ApiServerLimitsTest {
     void fiftyConcurrentSlowCniCallsDoNotQueueBehindEachOther() throws Exception {
         int clients = 50;
         long cniMillis = 200;
-        CountDownLatch allInFlight = new CountDownLatch(ApiServerOptions.DEFAULT_WORKER_THREADS);
+        CountDownLatch allInFlight = new CountDownLatch(ApiLimits.DEFAULT_CNI_WORKERS);
         api.cni = (body, caller) -> {
             allInFlight.countDown();
             ApiServerEndpointsTest.sleep(cniMillis);

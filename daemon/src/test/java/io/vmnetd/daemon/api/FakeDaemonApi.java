@@ -22,6 +22,7 @@ final class FakeDaemonApi implements DaemonApi {
     volatile BiFunction<byte[], Caller, CniReply> cni =
             (body, caller) -> new CniReply(0, "{\"cniVersion\":\"1.1.0\"}", java.util.Optional.empty(), false);
     volatile String metricsText = "# HELP up Up\n# TYPE up gauge\nup 1\n";
+    volatile Runnable metricsHook = () -> {};
     final AtomicInteger cniCalls = new AtomicInteger();
     volatile Caller lastCaller;
     volatile byte[] lastCniBody;
@@ -81,6 +82,7 @@ final class FakeDaemonApi implements DaemonApi {
 
     @Override
     public String metrics() {
+        metricsHook.run();
         return metricsText;
     }
 }

@@ -65,6 +65,7 @@ class ConfigLoaderTest {
                 new CniSettings(List.of(Path.of("/opt/cni/bin"), Path.of("/usr/lib/cni")), Duration.ofSeconds(30),
                         Duration.ofSeconds(60), List.of("/run/netns/*", "/var/run/netns/*", "/proc/*/ns/net")),
                 Optional.of(new HostPort("127.0.0.1", 9677)),
+                ApiSettings.defaults(),
                 List.of(data),
                 List.of(
                         new VmNetwork("vlan100", "data", VmNetworkType.L2VlanNetwork, OptionalInt.of(100), List.of(),
@@ -73,7 +74,8 @@ class ConfigLoaderTest {
                                 List.of(new VidRange(200, 299), VidRange.of(42)),
                                 Optional.of(Route.manual("10.0.100.0/24", "10.0.100.1"))),
                         new VmNetwork("native", "mgmt", VmNetworkType.UntaggedNetwork, OptionalInt.empty(), List.of(),
-                                Optional.empty()))));
+                                Optional.empty())),
+                ConnectivitySettings.defaults()));
         assertThat(data.bridgeName()).isEqualTo("data-br");
         assertThat(data.bondName()).isEqualTo("data-bo");
     }

@@ -16,7 +16,7 @@ class SettingsValidationTest {
                 """);
 
         assertThat(problem).hasToString("/etc/vmnetd/vmnetd.yaml:2:1: sockets: unknown field; allowed: socket, "
-                + "socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metrics, connectivity, clusterNetworks, vmNetworks");
+                + "socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metrics, api, connectivity, clusterNetworks, vmNetworks");
     }
 
     @Test
@@ -64,6 +64,19 @@ class SettingsValidationTest {
         assertOnlyProblem("metrics: {listen: \"::1:9677\"}\n", "metrics.listen", 1,
                 "an IPv6 address must be in brackets");
         assertOnlyProblem("metrics: {port: 9677}\n", "metrics.port", 1, "unknown field; allowed: listen");
+    }
+
+    @Test
+    void apiLimitsHaveRanges() throws ConfigException {
+        assertOnlyProblem("api: {maxConnections: 8}\n", "api.maxConnections", 1, "out of range: 8; allowed: 16..16384");
+        assertOnlyProblem("api:\n  cniWorkers: 0\n", "api.cniWorkers", 2, "out of range: 0; allowed: 1..256");
+        assertOnlyProblem("api: {maxConnections: 64, maxConnectionsPerUser: 40}\n", "api.maxConnectionsPerUser", 1,
+                "out of range: 40; allowed: 1..32 (half of api.maxConnections");
+        assertOnlyProblem("api: {maxConnection: 64}\n", "api.maxConnection", 1,
+                "unknown field; allowed: maxConnections, maxConnectionsPerUser, cniWorkers");
+        assertThat(ConfigLoader.parse("api: {maxConnections: 64, maxConnectionsPerUser: 32, cniWorkers: 4}\n", "t")
+                .api()).isEqualTo(new ApiSettings(64, 32, 4));
+        assertThat(ConfigLoader.parse("logLevel: info\n", "t").api()).isEqualTo(ApiSettings.defaults());
     }
 
     @Test

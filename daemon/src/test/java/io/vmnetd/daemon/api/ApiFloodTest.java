@@ -1,0 +1,102 @@
+package io.vmnetd.daemon.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Floods from the issue, against the API server in a JVM of its own with 128 MiB of heap and 32 MiB of direct
+ * memory: thousands of connections with 1 MiB bodies to the metrics port, and from a non-root socket-group member
+ * (nobody, group nogroup, run under setpriv) to the Unix socket. Throughout, root's GET /v1/status must answer and
+ * 50 parallel CNI calls must all succeed; afterwards the server must be alive, never have thrown OutOfMemoryError
+ * and hold no more descriptors than before. How fast root is served under flood is for scripts/bench.
+ */
+@Timeout(180)
+class ApiFloodTest {
+
+    private static final int NOBODY = 65534;
+    private static final int NOGROUP = 65534;
+    private static final int MIB = 1024 * 1024;
+
+    @TempDir
+    Path dir;
+
+    private FloodTargetProcess target;
+
+    @BeforeEach
+    void start() throws Exception {
+        assumeTrue(new String(new ProcessBuilder("id", "-u").start().getInputStream().readAllBytes()).trim()
+                .equals("0"), "needs root (setpriv to nobody)");
+        assumeTrue(Files.isExecutable(Path.of("/usr/bin/setpriv")) && Files.isExecutable(Path.of("/usr/bin/python3")),
+                "needs util-linux setpriv and /usr/bin/python3");
+        target = FloodTargetProcess.start(dir, "nogroup", 20);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (target != null) {
+            target.close();
+        }
+    }
+
+    @Test
+    void metricsPortFloodLeavesRootServedWithoutOomOrLeak() throws Exception {
+        int before = target.openFiles();
+        try (Floods.Flood flood = Floods.tcp(target.metrics(), 2000, MIB)) {
+            awaitOpened(flood, 4000);
+            rootIsServed();
+            assertThat(flood.opened()).as("connections the flood opened").isGreaterThan(4000);
+        }
+        afterTheFlood(before);
+    }
+
+    @Test
+    void unixSocketFloodByAGroupMemberLeavesRootServedWithoutOomOrLeak() throws Exception {
+        int before = target.openFiles();
+        try (Floods.Flood flood = Floods.unixAs(NOBODY, NOGROUP, target.socket(), 3000, MIB)) {
+            awaitOpened(flood, 4000);
+            rootIsServed();
+            assertThat(flood.opened()).as("connections the flood opened").isGreaterThan(4000);
+        }
+        afterTheFlood(before);
+    }
+
+    private void rootIsServed() throws Exception {
+        for (int round = 0; round < 3; round++) {
+            List<RootClient.Call> statuses = RootClient.statuses(target.socket(), 20);
+            assertThat(statuses).allSatisfy(call -> assertThat(call.status()).as(call.body()).isEqualTo(200));
+            List<RootClient.Call> cni = RootClient.parallelCni(target.socket(), 50);
+            assertThat(cni).allSatisfy(call -> {
+                assertThat(call.status()).as(call.body()).isEqualTo(200);
+                assertThat(call.body()).isEqualTo("{\"cniVersion\":\"1.1.0\"}");
+            });
+        }
+        assertThat(target.alive()).isTrue();
+    }
+
+    private void afterTheFlood(int before) throws Exception {
+        long deadline = System.nanoTime() + 15_000_000_000L;
+        while (target.openFiles() > before + 2 && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
+        assertThat(target.openFiles()).as("descriptors after the flood (before: %d)", before)
+                .isLessThanOrEqualTo(before + 2);
+        assertThat(RootClient.statuses(target.socket(), 1).get(0).status()).isEqualTo(200);
+        assertThat(target.output()).doesNotContain("OutOfMemoryError").doesNotContain("OutOfDirectMemoryError");
+    }
+
+    private static void awaitOpened(Floods.Flood flood, long connections) throws InterruptedException {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (flood.opened() < connections && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+    }
+}
