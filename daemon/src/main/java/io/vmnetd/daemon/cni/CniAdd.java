@@ -38,6 +38,7 @@ final class CniAdd {
 
     ObjectNode add(CniRequest req, NetConf conf) throws CniError {
         AttachmentKey key = req.key();
+        req.require(req.path(), "CNI_PATH"); // required for ADD by the CNI spec, as the reference plugins' skel does
         NetworkResolver.Resolved net = NetworkResolver.resolve(conf, networks.config(), networks::link);
         if (conf.ipamType().isPresent()) {
             ipam.locate(conf, IpamCall.of(req, key)); // a plugin that cannot run is refused before anything is made

@@ -6,11 +6,12 @@ import io.vmnetd.netlink.LinkKind;
 /**
  * The attributes of a link that the {@link Planner} reads: when an RTM_NEWLINK leaves them as they were (a carrier
  * or operstate change, features or multicast lists synced down a bridge, bond and NIC as ports come and go), there
- * is nothing to reconcile.
+ * is nothing to reconcile. Promiscuity counts: a port's promiscMode keeps its bridge promiscuous.
  */
-record LinkShape(int index, LinkKind kind, int masterIndex, int mtu, boolean up, int txQueueLength) {
+record LinkShape(int index, LinkKind kind, int masterIndex, int mtu, boolean up, int txQueueLength,
+                 boolean promiscuous) {
     static LinkShape of(Link link) {
         return new LinkShape(link.index(), link.kind(), link.masterIndex(), link.mtu(), link.isUp(),
-                link.txQueueLength());
+                link.txQueueLength(), link.isPromiscuous());
     }
 }
