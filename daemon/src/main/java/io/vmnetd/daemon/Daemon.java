@@ -122,7 +122,8 @@ public final class Daemon implements AutoCloseable {
                 metrics.registry());
         service = new DaemonService(reconciler, host, journal, metrics, layers, drift, cni::handle, connectivity);
         metrics.gauge("vmnetd_ports", "VM ports attached by CNI", () -> journal.all().size());
-        metrics.gauge("vmnetd_links", "links in the node's namespace", () -> host.links().list().size());
+        metrics.gauge("vmnetd_links", "links in the node's namespace as the last reconcile read them",
+                reconciler::linksLastRead);
         metrics.gauge("vmnetd_vids", "VIDs carried by the uplinks of all cluster networks",
                 () -> reconciler.desired().networks().values().stream().mapToInt(n -> n.uplinkVids().size()).sum());
 

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  */
 public final class RtNetlink implements AutoCloseable {
     private final Connection connection;
+    private final Connection.Observer observer;
     private final Links links;
     private final BridgeVlans bridgeVlans;
     private final Addresses addresses;
@@ -21,6 +22,7 @@ public final class RtNetlink implements AutoCloseable {
 
     private RtNetlink(NetlinkSocket socket, Connection.Observer observer) {
         this.connection = new Connection(socket, observer);
+        this.observer = observer;
         this.links = new Links(connection);
         this.bridgeVlans = new BridgeVlans(connection, links);
         this.addresses = new Addresses(connection, links);
@@ -51,6 +53,11 @@ public final class RtNetlink implements AutoCloseable {
         try (NetNs ns = NetNs.open(path)) {
             return openIn(ns);
         }
+    }
+
+    /** Who counts this handle's requests: a handle opened for the same work in another namespace is counted alike. */
+    public Connection.Observer observer() {
+        return observer;
     }
 
     public Links links() {

@@ -49,6 +49,8 @@ public final class Reconciler {
     private volatile ReconcileRun lastRun;
     private final Map<String, List<String>> problemsByNetwork = new ConcurrentHashMap<>();
     private final VmPorts ports;
+    /** How many links the last full read of the node showed; -1 before the first. */
+    private volatile int linksLastRead = -1;
 
     public Reconciler(RtNetlink host, StepContext context, NetworkRegistry registry, Config config,
                       Supplier<List<NetworkPort>> livePorts, ReconcileObserver observer) {
@@ -196,10 +198,24 @@ public final class Reconciler {
                 .orElseThrow(() -> new IllegalStateException("cluster network " + name + " is not configured"));
     }
 
+    /**
+     * The number of links in the node's namespace as the last reconcile read them, for the metric: a scrape then
+     * costs no netlink dump, and the requests vmnetd sends are only those its work needs.
+     */
+    public int linksLastRead() {
+        return linksLastRead;
+    }
+
+    private KernelView readKernel() {
+        KernelView view = KernelView.read(host);
+        linksLastRead = view.links().size();
+        return view;
+    }
+
     /** The plan for {@code candidate} against the kernel as it is now; nothing is applied. */
     public List<String> dryRun(Config candidate) {
         DesiredState want = DesiredState.of(candidate, livePorts.get());
-        KernelView view = KernelView.read(host);
+        KernelView view = readKernel();
         List<String> lines = new ArrayList<>();
         for (DesiredNetwork n : want.networks().values()) {
             lines.addAll(Planner.plan(n, view, registry.mgmtVids()).describe());
@@ -279,7 +295,7 @@ public final class Reconciler {
         lock.lock();
         try {
             VidSet owned = registry.mgmtVids();
-            KernelView view = VmPorts.withGoneNamespaces(KernelView.read(host), n);
+            KernelView view = VmPorts.withGoneNamespaces(readKernel(), n);
             view.link(n.bridge()).ifPresent(ports::remember);
             Plan plan = Planner.plan(n, view, owned);
             StepContext applying = new Applying(context, view);
@@ -320,7 +336,7 @@ public final class Reconciler {
         ReentrantLock lock = lockFor(name);
         lock.lock();
         try {
-            KernelView view = KernelView.read(host);
+            KernelView view = readKernel();
             StepContext applying = new Applying(context, view);
             for (Step step : teardownPlan(name, m, view).steps()) {
                 step.apply(applying);

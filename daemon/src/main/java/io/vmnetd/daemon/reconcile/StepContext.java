@@ -33,7 +33,7 @@ public interface StepContext {
 
     /** Runs {@code work} with a handle inside the pod's namespace and returns its result. */
     default <T> T inNamespace(PodEnd pod, Function<RtNetlink, T> work) {
-        try (NetNs ns = openNamespace(pod); RtNetlink rtnl = RtNetlink.openIn(ns)) {
+        try (NetNs ns = openNamespace(pod); RtNetlink rtnl = RtNetlink.openIn(ns, host().observer())) {
             return work.apply(rtnl);
         }
     }
