@@ -29,6 +29,9 @@ final class ApiRoutes {
     /** The outcome of looking a request up: a route, or the error response when there is none. */
     record Resolution(Optional<Route> route, Optional<ApiResponse> error) {}
 
+    /** The one path with a parameter: "*" stands for one segment, the network's name. */
+    private static final String NETWORK_CHECK = "/v1/networks/*/check";
+
     private final Map<String, Map<String, Route>> byPath = new LinkedHashMap<>();
 
     private ApiRoutes(List<Route> routes) {
@@ -47,6 +50,7 @@ final class ApiRoutes {
                 new Route("GET", "/v1/ports", false, request -> json(api.ports())),
                 new Route("GET", "/v1/links", false, request -> json(api.links())),
                 new Route("POST", "/v1/config", false, request -> applyConfig(api, request)),
+                new Route("POST", NETWORK_CHECK, false, request -> checkNetwork(api, request)),
                 new Route("POST", "/v1/cni", false, request -> cni(api, request)),
                 metrics(api)));
     }
@@ -57,7 +61,7 @@ final class ApiRoutes {
     }
 
     Resolution resolve(String method, String path) {
-        Map<String, Route> methods = byPath.get(path);
+        Map<String, Route> methods = byPath.getOrDefault(path, byPath.get(template(path)));
         if (methods == null) {
             return new Resolution(Optional.empty(), Optional.of(ApiResponse.error(HttpResponseStatus.NOT_FOUND,
                     "no such endpoint: " + method + " " + path)));
@@ -69,6 +73,23 @@ final class ApiRoutes {
                     method + " is not allowed on " + path + "; use " + allow).withHeader("Allow", allow)));
         }
         return new Resolution(Optional.of(route), Optional.empty());
+    }
+
+    /** {@link #NETWORK_CHECK} for a path of its shape, else the path itself. */
+    private static String template(String path) {
+        String[] s = path.split("/", -1);
+        return s.length == 5 && s[1].equals("v1") && s[2].equals("networks") && !s[3].isEmpty() && s[4].equals("check")
+                ? NETWORK_CHECK : path;
+    }
+
+    private static ApiResponse checkNetwork(DaemonApi api, ApiRequest request) throws Exception {
+        String name = request.path().split("/", -1)[3];
+        Optional<Object> result = api.checkNetwork(name);
+        if (result.isEmpty()) {
+            return ApiResponse.error(HttpResponseStatus.NOT_FOUND, "no network named \"" + name
+                    + "\" in the running config; GET /v1/networks lists them");
+        }
+        return json(result.get());
     }
 
     private static Route healthz() {

@@ -1,6 +1,7 @@
 package io.vmnetd.daemon.api;
 
 import io.vmnetd.daemon.config.ConfigException;
+import java.util.Optional;
 
 /**
  * What the daemon's core offers to API clients. {@link ApiServer} does the HTTP, JSON and authorisation; the core
@@ -34,6 +35,13 @@ public interface DaemonApi {
      * @throws ConfigException answered as 400 listing every problem
      */
     Object applyConfig(String yaml, boolean dryRun) throws ConfigException;
+
+    /**
+     * POST /v1/networks/{name}/check: reconciles that cluster network (a VM network's cluster network) now.
+     *
+     * @return what was repaired, what cannot be and what failed; empty (404) when no network has that name
+     */
+    Optional<Object> checkNetwork(String name);
 
     /** POST /v1/cni: the request exactly as the CNI shim sent it (see cni-shim/src/vmnet.c). */
     CniReply cni(byte[] body, Caller caller);

@@ -1,10 +1,10 @@
 package io.vmnetd.daemon.reconcile;
 
-/** Why a reconcile runs; only event-driven and periodic runs can find drift. */
+/** Why a reconcile runs; only event-driven, periodic and operator-requested (CHECK) runs can find drift. */
 public enum Reason {
-    STARTUP, CONFIG, CNI, LINK_EVENT, RESYNC, MONITOR_OVERFLOW, RETRY;
+    STARTUP, CONFIG, CNI, LINK_EVENT, RESYNC, MONITOR_OVERFLOW, RETRY, CHECK;
 
     public boolean repairsDrift() {
-        return this == LINK_EVENT || this == RESYNC || this == MONITOR_OVERFLOW || this == RETRY;
+        return this == LINK_EVENT || this == RESYNC || this == MONITOR_OVERFLOW || this == RETRY || this == CHECK;
     }
 }

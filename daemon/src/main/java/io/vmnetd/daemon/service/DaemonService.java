@@ -47,6 +47,7 @@ public final class DaemonService implements DaemonApi {
     private final DriftCounter drift;
     private final BiFunction<byte[], Caller, CniReply> cni;
     private final Object configLock = new Object();
+    private final NetworkCheck networkCheck;
 
     public DaemonService(Reconciler reconciler, RtNetlink host, AttachmentJournal journal, Metrics metrics,
                          Path configFile, DriftCounter drift, BiFunction<byte[], Caller, CniReply> cni) {
@@ -57,6 +58,7 @@ public final class DaemonService implements DaemonApi {
         this.configFile = configFile;
         this.drift = drift;
         this.cni = cni;
+        this.networkCheck = new NetworkCheck(reconciler);
     }
 
     public void markReady() {
@@ -180,6 +182,11 @@ public final class DaemonService implements DaemonApi {
             out.add("metrics.listen");
         }
         return out;
+    }
+
+    @Override
+    public Optional<Object> checkNetwork(String name) {
+        return networkCheck.run(name).map(result -> result);
     }
 
     @Override

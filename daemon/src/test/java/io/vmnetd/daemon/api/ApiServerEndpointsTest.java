@@ -77,6 +77,19 @@ class ApiServerEndpointsTest {
     }
 
     @Test
+    void networkCheckTakesTheNameFromThePath() throws Exception {
+        UnixHttpClient.Response known = UnixHttpClient.post(socket, "/v1/networks/data/check", "");
+        assertThat(known.status()).isEqualTo(200);
+        assertThat(known.body()).contains("\"network\":\"data\"");
+        UnixHttpClient.Response unknown = UnixHttpClient.post(socket, "/v1/networks/nope/check", "");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no network named \\\"nope\\\"");
+        assertThat(UnixHttpClient.get(socket, "/v1/networks/data/check").status()).isEqualTo(405);
+        assertThat(UnixHttpClient.post(socket, "/v1/networks//check", "").status()).isEqualTo(404);
+        assertThat(UnixHttpClient.post(socket, "/v1/networks/data/check/more", "").status()).isEqualTo(404);
+    }
+
+    @Test
     void configPassesYamlAndDryRun() throws Exception {
         api.config = (yaml, dryRun) -> Map.of("yaml", yaml, "dryRun", dryRun);
         assertThat(UnixHttpClient.post(socket, "/v1/config?dryRun=true", "logLevel: debug\n").body())
