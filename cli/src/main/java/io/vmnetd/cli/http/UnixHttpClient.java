@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * HTTP/1.1 over the daemon's Unix socket with the JDK's own Unix-domain {@link SocketChannel}: one request per
@@ -59,7 +60,8 @@ public final class UnixHttpClient {
 
     private HttpResponse exchange(String method, String path, String contentType, byte[] body) throws IOException {
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-        Thread timer = deadline(channel);
+        AtomicBoolean expired = new AtomicBoolean();
+        Thread timer = deadline(channel, expired);
         try (channel) {
             try {
                 channel.connect(UnixDomainSocketAddress.of(socket));
@@ -80,7 +82,7 @@ public final class UnixHttpClient {
             }
             return parse(readAll(channel));
         } catch (IOException e) {
-            if (!timer.isAlive() && !(e instanceof ConnectFailed)) {
+            if (expired.get()) {
                 throw new TimedOut(timeout);
             }
             throw e;
@@ -89,10 +91,11 @@ public final class UnixHttpClient {
         }
     }
 
-    private Thread deadline(SocketChannel channel) {
+    private Thread deadline(SocketChannel channel, AtomicBoolean expired) {
         Thread t = new Thread(() -> {
             try {
                 Thread.sleep(timeout.toMillis());
+                expired.set(true);
                 channel.close();
             } catch (InterruptedException | IOException e) {
                 // answered in time, or already closed
