@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vmnetd.daemon.api.Caller;
 import io.vmnetd.daemon.api.CniReply;
 import io.vmnetd.daemon.config.Config;
+import io.vmnetd.daemon.log.LogFields;
 import io.vmnetd.daemon.metrics.Metrics;
 import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.reconcile.Reason;
@@ -18,10 +19,12 @@ import io.vmnetd.netlink.RtNetlink;
 import io.vmnetd.netlink.VidSet;
 import io.vmnetd.netlink.nl.NetlinkException;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -60,9 +63,11 @@ public final class CniService {
         long start = System.nanoTime();
         String command = "unknown";
         String version = CniVersions.LATEST;
+        LogFields fields = LogFields.of(LogFields.CNI_COMMAND, command);
         try {
             CniRequest req = CniRequest.parse(body);
             command = req.command();
+            fields = logFields(req);
             if (command.equals("VERSION")) {
                 return ok(CniResults.version(), command, start);
             }
@@ -73,6 +78,7 @@ public final class CniService {
             }
             NetConf conf = NetConf.parse(req.config());
             version = conf.cniVersion();
+            fields = fields.with(LogFields.VM_NETWORK, conf.network().orElse(conf.name()));
             String out = switch (command) {
                 case "ADD" -> add.add(req, conf).toString();
                 case "DEL" -> { del(req, conf); yield ""; }
@@ -82,17 +88,34 @@ public final class CniService {
                 default -> throw new CniError(CniError.INVALID_ENVIRONMENT, "CNI_COMMAND \"" + command
                         + "\" is not a CNI command; allowed: ADD, DEL, CHECK, STATUS, GC, VERSION");
             };
+            if (command.equals("ADD") || command.equals("DEL")) {
+                Map<String, String> f = fields.fields();
+                fields.log(LOG, Level.INFO, "CNI " + command + " " + f.get(LogFields.CONTAINER) + "/" + f.get(LogFields.IFNAME)
+                        + " on " + f.get(LogFields.VM_NETWORK) + ": port " + f.get(LogFields.PORT));
+            }
             return ok(out, command, start);
         } catch (CniError e) {
-            LOG.info("CNI " + command + " failed: " + e.getMessage() + (e.details().isEmpty() ? "" : " (" + e.details() + ")"));
+            fields.log(LOG, Level.INFO, "CNI " + command + " failed: " + e.getMessage()
+                    + (e.details().isEmpty() ? "" : " (" + e.details() + ")"));
             metrics.cniRequest(command, "error", Duration.ofNanos(System.nanoTime() - start));
             return new CniReply(1, CniResults.error(version, e), Optional.empty(), false);
         } catch (RuntimeException e) {
-            LOG.warning("CNI " + command + " failed: " + e);
+            fields.log(LOG, Level.WARNING, "CNI " + command + " failed: " + e);
             metrics.cniRequest(command, "error", Duration.ofNanos(System.nanoTime() - start));
             return new CniReply(1, CniResults.error(version, new CniError(CniError.IO_FAILURE, e.getMessage())),
                     Optional.empty(), false);
         }
+    }
+
+    /** The journal fields of a call: command, container, interface and, when both are known, the host-side port. */
+    private static LogFields logFields(CniRequest req) {
+        LogFields f = LogFields.of(LogFields.CNI_COMMAND, req.command())
+                .with(LogFields.CONTAINER, req.containerId().orElse(null))
+                .with(LogFields.IFNAME, req.ifName().orElse(null));
+        if (req.containerId().isPresent() && req.ifName().isPresent()) {
+            f = f.with(LogFields.PORT, PortWiring.hostVethName(req.containerId().get(), req.ifName().get()));
+        }
+        return f;
     }
 
     private CniReply ok(String out, String command, long start) {
