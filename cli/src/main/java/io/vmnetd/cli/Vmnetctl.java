@@ -17,6 +17,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -26,9 +28,6 @@ import picocli.CommandLine.ScopeType;
 @Command(name = "vmnetctl", mixinStandardHelpOptions = true, versionProvider = Vmnetctl.Version.class,
         usageHelpAutoWidth = false, sortOptions = false,
         description = "Inspect and drive vmnetd, the node's VM and pod network daemon, over its Unix socket.",
-        subcommands = {StatusCommand.class, NetworksCommand.class, PortsCommand.class, LinksCommand.class,
-                CheckCommand.class, ApplyCommand.class, MetricsCommand.class, VersionCommand.class,
-                CompletionCommand.class, ManCommand.class, CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
                 "  vmnetctl status                   up and ready? (exit status 6 when not ready)",
@@ -44,6 +43,29 @@ import picocli.CommandLine.ScopeType;
                 "  NO_COLOR        set and not empty: never colour the output"})
 public final class Vmnetctl implements java.util.concurrent.Callable<Integer> {
     public static final Path DEFAULT_SOCKET = Path.of("/run/vmnetd/vmnetd.sock");
+
+    /**
+     * The subcommands, in the order --help lists them. picocli reads a command's annotations when it is added, which
+     * is most of vmnetctl's start-up under emulation: a run adds only the command it runs (see {@link #run}).
+     */
+    private static final Map<String, Supplier<Object>> COMMANDS = new LinkedHashMap<>();
+
+    static {
+        COMMANDS.put("status", StatusCommand::new);
+        COMMANDS.put("networks", NetworksCommand::new);
+        COMMANDS.put("ports", PortsCommand::new);
+        COMMANDS.put("links", LinksCommand::new);
+        COMMANDS.put("check", CheckCommand::new);
+        COMMANDS.put("apply", ApplyCommand::new);
+        COMMANDS.put("metrics", MetricsCommand::new);
+        COMMANDS.put("version", VersionCommand::new);
+        COMMANDS.put("completion", CompletionCommand::new);
+        COMMANDS.put("man", ManCommand::new);
+        COMMANDS.put("help", CommandLine.HelpCommand::new);
+    }
+
+    /** Root options that take a value, whose value must not be taken for a command's name. */
+    private static final Set<String> VALUED = Set.of("--socket", "-o", "--output", "--timeout");
 
     @Option(names = "--socket", paramLabel = "PATH", scope = ScopeType.INHERIT,
             description = "vmnetd's API socket (default: $VMNETD_SOCKET, else " + "/run/vmnetd/vmnetd.sock)")
@@ -69,19 +91,45 @@ public final class Vmnetctl implements java.util.concurrent.Callable<Integer> {
 
     /** Runs one command line; separate from {@link #main} for tests. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cli = commandLine();
+        CommandLine cli = commandLine(commandIn(args));
         cli.setOut(out).setErr(err);
         return cli.execute(args);
     }
 
-    /** The command model: for running, and for the completion scripts and man page generated from it. */
+    /** The command model with every command: for help, and the completion scripts and man page made from it. */
     public static CommandLine commandLine() {
-        CommandLine cli = new CommandLine(new Vmnetctl());
-        Map<String, String> codes = new LinkedHashMap<>();
-        for (ExitCode code : ExitCode.values()) {
-            codes.put(String.format("%3d", code.code()), code.meaning());
+        return commandLine(null);
+    }
+
+    /** The command a command line runs, when it names one that exists; else null (help, or a usage error). */
+    static String commandIn(String[] args) {
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (VALUED.contains(a)) {
+                i++;
+            } else if (!a.startsWith("-")) {
+                return COMMANDS.containsKey(a) && !a.equals("help") ? a : null;
+            }
         }
-        cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(codes);
+        return null;
+    }
+
+    /** The model with only {@code command} (null: all of them). */
+    private static CommandLine commandLine(String command) {
+        CommandLine cli = new CommandLine(new Vmnetctl());
+        for (Map.Entry<String, Supplier<Object>> c : COMMANDS.entrySet()) {
+            if (command == null || command.equals(c.getKey())) {
+                cli.addSubcommand(c.getKey(), c.getValue().get());
+            }
+        }
+        if (command == null) {
+            // Only --help shows them.
+            Map<String, String> codes = new LinkedHashMap<>();
+            for (ExitCode code : ExitCode.values()) {
+                codes.put((code.code() < 10 ? "  " : " ") + code.code(), code.meaning());
+            }
+            cli.getCommandSpec().usageMessage().exitCodeListHeading("%nExit status:%n").exitCodeList(codes);
+        }
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             if (e instanceof CliError error) {
                 for (String l : error.lines()) {

@@ -43,7 +43,7 @@ public final class ManCommand implements Callable<Integer> {
             }
             m.append(".SS ").append(c.name());
             for (PositionalParamSpec p : c.positionalParameters()) {
-                m.append(' ').append(p.arity().min == 0 ? "[" + p.paramLabel() + "]" : p.paramLabel());
+                m.append(' ').append(p.arity().min() == 0 ? "[" + p.paramLabel() + "]" : p.paramLabel());
             }
             m.append('\n').append(esc(String.join(" ", c.usageMessage().description()))).append('\n');
             options(m, c.options().stream().filter(o -> !o.inherited() && !o.usageHelp() && !o.versionHelp()).toList());
@@ -65,7 +65,7 @@ public final class ManCommand implements Callable<Integer> {
     private static void options(StringBuilder m, List<OptionSpec> options) {
         for (OptionSpec o : options) {
             m.append(".TP\n.B ").append(esc(String.join(", ", o.names())));
-            if (o.arity().max > 0) {
+            if (o.arity().max() > 0) {
                 m.append(" \\fI").append(esc(o.paramLabel())).append("\\fR");
             }
             m.append('\n').append(esc(description(o))).append('\n');
