@@ -21,8 +21,9 @@ boot_systemd() {
     [ "$overlay" = 1 ] || fail "--systemd needs an overlay root"
     units=$R/etc/systemd/system
     # This machine's root may come from a container image: its marker would make systemd think it runs in a
-    # container (no udev, no kernel command line, a console getty).
-    rm -f $R/.dockerenv $R/run/.containerenv
+    # container (no udev, no kernel command line, a console getty), and its policy-rc.d keeps packages' maintainer
+    # scripts from starting services.
+    rm -f $R/.dockerenv $R/run/.containerenv $R/usr/sbin/policy-rc.d
     rm -f "$units"/*.wants/* "$units"/*.requires/*
     # A login prompt would write to the console that carries the command's output; the clock cannot be synced
     # without a network; nothing here is waited for by udev-settle.

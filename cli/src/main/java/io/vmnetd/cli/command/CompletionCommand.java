@@ -43,7 +43,11 @@ public final class CompletionCommand implements Callable<Integer> {
         String bash = AutoComplete.bash("vmnetctl", Vmnetctl.commandLine());
         return switch (shell) {
             case bash -> bash;
-            case zsh -> "#compdef vmnetctl\nautoload -U +X bashcompinit && bashcompinit\n" + bash;
+            // compinit runs this file as the function _vmnetctl at the first TAB: that TAB is completed too.
+            // zsh has no compopt, which the bash script calls to tune how candidates are shown.
+            case zsh -> "#compdef vmnetctl\nautoload -U +X bashcompinit && bashcompinit\n"
+                    + "(( $+functions[compopt] )) || compopt() { return 0; }\n" + bash
+                    + "\nif [[ ${funcstack[1]} == _vmnetctl ]]; then _bash_complete -F _complete_vmnetctl -o default; fi\n";
         };
     }
 }
