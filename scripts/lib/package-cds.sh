@@ -6,8 +6,9 @@
 #     accepts an archive only for the class path it was made for, so the dump runs in a private mount namespace
 #     where an overlay over /usr/lib shows the staged /usr/lib/vmnetd. dpkg keeps the jars' modification times,
 #     which the JVM checks too.
-# postinst uses a shipped archive only when the installed JRE accepts it, and otherwise dumps one from the shipped
-# class list (packaging/deb/postinst).
+# An archive works only with the JRE build that made it: cds-jre-version records the openjdk-17-jre-headless that
+# did, and postinst uses the shipped archives only with that JRE, and otherwise dumps them from the shipped class
+# lists (packaging/deb/postinst).
 
 # package_cds ROOT: writes ROOT/usr/lib/vmnetd/{vmnetd,vmnetctl}.{classlist,jsa}
 package_cds() {
@@ -51,6 +52,7 @@ package_cds() {
                 -cp "/usr/lib/vmnetd/$name.jar" >"$0/dump-$name.log" 2>&1
         done' "$tmp" "$lib" || { echo "package: CDS dump failed:" >&2; cat "$tmp"/dump-*.log >&2; rm -rf "$tmp"; return 1; }
     cp "$tmp/vmnetd.jsa" "$tmp/vmnetctl.jsa" "$lib/"
-    chmod 644 "$lib"/*.jsa "$lib"/*.classlist
+    dpkg-query -W -f '${Version}\n' openjdk-17-jre-headless:amd64 >"$lib/cds-jre-version" 2>/dev/null || : >"$lib/cds-jre-version"
+    chmod 644 "$lib"/*.jsa "$lib"/*.classlist "$lib/cds-jre-version"
     rm -rf "$tmp"
 }
