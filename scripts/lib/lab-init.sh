@@ -13,6 +13,41 @@ fail() {
     poweroff -f
 }
 
+# Hands the prepared root to systemd: the host's enabled services and timers (databases, apt timers...) are left
+# out, units that cannot work here are masked, and lab-run.service runs /run/lab/run.sh once multi-user.target is
+# reached, writes its status to the run share and powers off at once (nothing on the throwaway root needs a clean
+# shutdown). Never returns.
+boot_systemd() {
+    [ "$overlay" = 1 ] || fail "--systemd needs an overlay root"
+    units=$R/etc/systemd/system
+    # This machine's root may come from a container image: its marker would make systemd think it runs in a
+    # container (no udev, no kernel command line, a console getty), and its policy-rc.d keeps packages' maintainer
+    # scripts from starting services.
+    rm -f $R/.dockerenv $R/run/.containerenv $R/usr/sbin/policy-rc.d
+    rm -f "$units"/*.wants/* "$units"/*.requires/*
+    # A login prompt would write to the console that carries the command's output; the clock cannot be synced
+    # without a network; nothing here is waited for by udev-settle.
+    for unit in serial-getty@ttyS0.service getty@tty1.service console-getty.service systemd-timesyncd.service \
+        systemd-udev-settle.service systemd-pstore.service e2scrub_reap.service systemd-binfmt.service \
+        proc-sys-fs-binfmt_misc.automount; do
+        ln -sf /dev/null "$units/$unit"
+    done
+    io=StandardInput=null
+    [ "$LAB_INTERACTIVE" = 1 ] && io=StandardInput=tty-force
+    printf '%s\n' "[Unit]" "Description=scripts/lab command" "After=multi-user.target" "" "[Service]" \
+        "Type=oneshot" "$io" "StandardOutput=tty" "StandardError=tty" "TTYPath=/dev/ttyS0" \
+        "ExecStart=/bin/sh /run/lab/systemd-run.sh" >"$units/lab-run.service"
+    mkdir -p "$units/multi-user.target.wants"
+    ln -sf ../lab-run.service "$units/multi-user.target.wants/lab-run.service"
+    printf '%s\n' '[ -t 0 ] || stty -onlcr 2>/dev/null' '/bin/bash /run/lab/run.sh' 'echo "$?" >/run/lab/rc' \
+        'systemctl poweroff --force --force >/dev/null 2>&1' >/lab/systemd-run.sh
+    # switch_root empties the initramfs, and with it the module tree bound into the new root: copy it instead.
+    umount "$R$kmods"
+    cp -a "$kmods/." "$R$kmods/"
+    umount /lab
+    exec switch_root $R /lib/systemd/systemd
+}
+
 mount -t proc proc /proc
 mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev
@@ -71,6 +106,11 @@ fi
 hostname lab
 ip link set lo up
 wait $moremods || fail "modprobe of the network modules failed"
+
+# --systemd: systemd becomes PID 1 on the overlay root and runs the command from a unit (see boot_systemd).
+if [ "${LAB_SYSTEMD:-0}" = 1 ]; then
+    boot_systemd
+fi
 
 if [ "$LAB_INTERACTIVE" = 1 ]; then
     # A new session with the serial line as controlling terminal gives job control and working ^C.

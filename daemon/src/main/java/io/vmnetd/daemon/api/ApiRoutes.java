@@ -131,7 +131,8 @@ final class ApiRoutes {
         Optional<Object> result = api.checkNetwork(name);
         if (result.isEmpty()) {
             return ApiResponse.json(HttpResponseStatus.NOT_FOUND,
-                    ApiJson.errorWithField("no VM network named \"" + name + "\"", "network"));
+                    ApiJson.errorWithField("no network named \"" + name
+                    + "\" in the running config; GET /v1/networks lists them", "network"));
         }
         return json(result.get());
     }

@@ -46,8 +46,8 @@ public interface DaemonApi {
     Object dropConfigOverlay() throws ConfigException;
 
     /**
-     * POST /v1/networks/NAME/check: reconciles the VM network's cluster network and checks its connectivity now;
-     * empty (answered 404) when there is no such VM network.
+     * POST /v1/networks/NAME/check: reconciles that cluster network (a VM network's cluster network) now and, for a
+     * VM network, checks its connectivity; empty (answered 404) when no network has that name.
      */
     Optional<Object> checkNetwork(String name);
 

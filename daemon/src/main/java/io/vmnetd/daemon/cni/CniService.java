@@ -1,10 +1,12 @@
 package io.vmnetd.daemon.cni;
 
+import io.vmnetd.daemon.log.LogFields;
 import io.vmnetd.daemon.metrics.Metrics;
 import io.vmnetd.daemon.state.AttachmentJournal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -49,9 +51,11 @@ public final class CniService {
         long start = System.nanoTime();
         String command = "unknown";
         String version = CniVersions.LATEST;
+        LogFields fields = LogFields.of(LogFields.CNI_COMMAND, command);
         try {
             CniRequest req = CniRequest.parse(body);
             command = req.command();
+            fields = logFields(req);
             if (command.equals("VERSION")) {
                 return ok(CniResults.version(), command, start);
             }
@@ -62,16 +66,36 @@ public final class CniService {
             }
             NetConf conf = NetConf.parse(req.config());
             version = conf.cniVersion();
-            return ok(dispatch(command, req, conf), command, start);
+            fields = fields.with(LogFields.VM_NETWORK, conf.network().orElse(conf.name()));
+            String stdout = dispatch(command, req, conf);
+            if (command.equals("ADD") || command.equals("DEL")) {
+                fields.log(LOG, Level.INFO, "CNI " + command + " " + req.containerId().orElse("") + "/"
+                        + req.ifName().orElse("") + " on " + fields.fields().get(LogFields.VM_NETWORK) + ": port "
+                        + fields.fields().get(LogFields.PORT));
+            }
+            return ok(stdout, command, start);
         } catch (CniError e) {
-            return failed(command, version, e, start);
+            return failed(command, version, e, start, fields);
         } catch (CniAdd.JournalFailure e) {
             return failed(command, version, new CniError(CniError.IO_FAILURE, "vmnetd cannot record the attachment in "
                     + "its state directory: " + e.getMessage(), "nothing was left on the node; try again when the "
-                    + "state directory is writable and has space"), start);
+                    + "state directory is writable and has space"), start, fields);
         } catch (RuntimeException e) {
-            LOG.warning("CNI " + command + " failed: " + e);
-            return failed(command, version, new CniError(CniError.IO_FAILURE, String.valueOf(e.getMessage())), start);
+            fields.log(LOG, Level.WARNING, "CNI " + command + " failed: " + e);
+            return failed(command, version, new CniError(CniError.IO_FAILURE, String.valueOf(e.getMessage())), start,
+                    fields);
+        }
+    }
+
+    /** The journal fields of a call: command, container, interface and, when the key is valid, the host-side port. */
+    private static LogFields logFields(CniRequest req) {
+        LogFields f = LogFields.of(LogFields.CNI_COMMAND, req.command())
+                .with(LogFields.CONTAINER, req.containerId().orElse(null))
+                .with(LogFields.IFNAME, req.ifName().orElse(null));
+        try {
+            return f.with(LogFields.PORT, HostNames.of(req.key()));
+        } catch (CniError invalidKey) {
+            return f; // refused later with the reason; the fields name what was given
         }
     }
 
@@ -103,8 +127,8 @@ public final class CniService {
         return new CniReply(0, stdout, Optional.empty(), false);
     }
 
-    private CniReply failed(String command, String version, CniError e, long start) {
-        LOG.info("CNI " + command + " failed: " + e.getMessage() + (e.details().isEmpty() ? "" : " (" + e.details() + ")"));
+    private CniReply failed(String command, String version, CniError e, long start, LogFields fields) {
+        fields.log(LOG, Level.INFO, "CNI " + command + " failed: " + e.getMessage() + (e.details().isEmpty() ? "" : " (" + e.details() + ")"));
         metrics.cniRequest(command, Metrics.ERROR, elapsed(start));
         return new CniReply(1, CniResults.error(version, e), Optional.empty(), false);
     }

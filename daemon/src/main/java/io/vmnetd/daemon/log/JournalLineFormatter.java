@@ -40,7 +40,8 @@ final class JournalLineFormatter extends Formatter {
             line.append('<').append(priority(level)).append('>');
         }
         line.append(levelName(level)).append(' ').append(shortName(record.getLoggerName())).append(": ");
-        line.append(oneLine(formatMessage(record)));
+        // A record that carries LogFields has a plain message, not a MessageFormat pattern.
+        line.append(oneLine(LogFields.carriesFields(record) ? record.getMessage() : formatMessage(record)));
         Throwable thrown = record.getThrown();
         if (thrown != null) {
             line.append(": ").append(chain(thrown));
@@ -65,7 +66,8 @@ final class JournalLineFormatter extends Formatter {
         return "DEBUG";
     }
 
-    private static int priority(int level) {
+    /** syslog's priority for a JUL level: 3 error, 4 warning, 6 info, 7 debug. */
+    static int priority(int level) {
         if (level >= Level.SEVERE.intValue()) {
             return 3;
         } else if (level >= Level.WARNING.intValue()) {

@@ -25,12 +25,28 @@ public final class Logging {
     private static final Logger NETTY = Logger.getLogger("io.netty");
 
     private static LineHandler handler;
+    /** The native journal's formatter, when events go there (see {@link #configure(String)}). */
+    private static JournalLineFormatter journalFormatter;
 
     private Logging() {}
 
-    /** At start: stdout, with journald priority prefixes when stdout is the journal (systemd sets JOURNAL_STREAM). */
+    /**
+     * At start: when stdout is the journal (systemd sets JOURNAL_STREAM), events go to journald's native socket, with
+     * their {@link LogFields}, and to stdout with priority prefixes only when that socket fails; otherwise to stdout.
+     */
     public static synchronized void configure(String level) {
-        configure(level, System.out, System.getenv("JOURNAL_STREAM") != null);
+        boolean journal = System.getenv("JOURNAL_STREAM") != null;
+        configure(level, System.out, journal);
+        if (journal) {
+            JournalLineFormatter formatter = new JournalLineFormatter(false);
+            JournalHandler toJournal = JournalHandler.open(JournalHandler.SOCKET, formatter, handler);
+            if (toJournal != null) {
+                ROOT.removeHandler(handler);
+                ROOT.addHandler(toJournal);
+                journalFormatter = formatter;
+                setLevel(level);
+            }
+        }
     }
 
     /** As {@link #configure(String)} onto {@code out}; replaces every handler on the root logger. */
@@ -39,6 +55,7 @@ public final class Logging {
             ROOT.removeHandler(existing);
             existing.close();
         }
+        journalFormatter = null;
         handler = new LineHandler(out, new JournalLineFormatter(journalPriorities));
         ROOT.addHandler(handler);
         NETTY.setLevel(Level.WARNING);
@@ -58,6 +75,9 @@ public final class Logging {
         ROOT.setLevel(jul);
         if (handler != null) {
             handler.formatter.setStackTraces(jul.intValue() <= Level.FINE.intValue());
+        }
+        if (journalFormatter != null) {
+            journalFormatter.setStackTraces(jul.intValue() <= Level.FINE.intValue());
         }
     }
 

@@ -2,6 +2,7 @@ package io.vmnetd.daemon.reconcile;
 
 import io.vmnetd.daemon.config.ClusterNetwork;
 import io.vmnetd.daemon.config.Config;
+import io.vmnetd.daemon.log.LogFields;
 import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.daemon.model.DesiredState;
@@ -26,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
@@ -267,11 +269,13 @@ public final class Reconciler {
     private void apply(DesiredNetwork n, Step step, Reason reason, List<String> applied, StepContext applying) {
         step.apply(applying);
         applied.add(n.name() + ": " + step.describe());
+        LogFields fields = LogFields.of(LogFields.NETWORK, n.name());
         if (reason.repairsDrift()) {
             observer.repaired(step.kind());
-            LOG.info("repaired drift on " + n.name() + " (" + step.kind() + "): " + step.describe());
+            fields.with(LogFields.DRIFT, step.kind()).log(LOG, Level.INFO,
+                    "repaired drift on " + n.name() + " (" + step.kind() + "): " + step.describe());
         } else {
-            LOG.info(n.name() + ": " + step.describe());
+            fields.log(LOG, Level.INFO, n.name() + ": " + step.describe());
         }
     }
 
@@ -279,7 +283,7 @@ public final class Reconciler {
         String message = network + ": " + e.getMessage();
         errors.add(message);
         observer.failed(message);
-        LOG.warning("reconcile failed: " + message);
+        LogFields.of(LogFields.NETWORK, network).log(LOG, Level.WARNING, "reconcile failed: " + message);
     }
 
     /** Nothing uses mgmt any more, but its uplink still carries VIDs vmnetd added: they are to be removed. */

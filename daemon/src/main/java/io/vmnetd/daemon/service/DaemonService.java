@@ -53,6 +53,7 @@ public final class DaemonService implements DaemonApi {
     private final Function<byte[], CniReply> cni;
     private final Object configLock = new Object();
     private final ConnectivityChecks connectivity;
+    private final NetworkCheck networkCheck;
 
     public DaemonService(Reconciler reconciler, RtNetlink host, AttachmentJournal journal, Metrics metrics,
                          ConfigLayers.Layered layers, DriftCounter drift, Function<byte[], CniReply> cni,
@@ -65,6 +66,7 @@ public final class DaemonService implements DaemonApi {
         this.metrics = metrics;
         this.drift = drift;
         this.cni = cni;
+        this.networkCheck = new NetworkCheck(reconciler);
     }
 
     public void markReady() {
@@ -116,20 +118,18 @@ public final class DaemonService implements DaemonApi {
      */
     @Override
     public Optional<Object> checkNetwork(String name) {
-        Optional<VmNetwork> vm = reconciler.config().vmNetwork(name);
-        if (vm.isEmpty()) {
-            return Optional.empty();
-        }
-        ReconcileRun run = reconciler.reconcile(vm.get().clusterNetwork(), Reason.CHECK);
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("network", name);
-        out.put("clusterNetwork", vm.get().clusterNetwork());
-        out.put("applied", run.applied());
-        out.put("problems", run.problems());
-        out.put("errors", run.errors());
-        out.put("result", run.succeeded() ? "ok" : "error");
-        out.put("connectivity", Views.connectivity(connectivity.checkNow(vm.get())));
-        return Optional.of(out);
+        return networkCheck.run(name).map(result -> {
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("network", result.network());
+            out.put("clusterNetwork", result.clusterNetwork());
+            out.put("applied", result.applied());
+            out.put("problems", result.problems());
+            out.put("errors", result.errors());
+            out.put("result", result.result());
+            reconciler.config().vmNetwork(name).ifPresent(vm ->
+                    out.put("connectivity", Views.connectivity(connectivity.checkNow(vm))));
+            return out;
+        });
     }
 
     @Override

@@ -70,23 +70,24 @@ class ApiServerEndpointsTest {
     }
 
     @Test
-    void checkNamesTheNetworkInItsPathAndAnUnknownOneIs404() throws Exception {
-        assertThat(UnixHttpClient.post(socket, "/v1/networks/vlan100/check", "").body())
-                .isEqualTo("{\"network\":\"vlan100\"}");
-        UnixHttpClient.Response unknown = UnixHttpClient.post(socket, "/v1/networks/nope/check", "");
-        assertThat(unknown.status()).isEqualTo(404);
-        assertThat(unknown.body()).isEqualTo("{\"error\":\"no VM network named \\\"nope\\\"\",\"field\":\"network\"}");
-        assertThat(UnixHttpClient.get(socket, "/v1/networks/vlan100/check").status()).isEqualTo(405);
-        assertThat(UnixHttpClient.post(socket, "/v1/networks//check", "").status()).isEqualTo(404);
-        assertThat(UnixHttpClient.post(socket, "/v1/networks/vlan100/check/x", "").status()).isEqualTo(404);
-    }
-
-    @Test
     void metricsIsPrometheusText() throws Exception {
         UnixHttpClient.Response response = UnixHttpClient.get(socket, "/metrics");
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.header("Content-Type")).startsWith("text/plain; version=0.0.4");
         assertThat(response.body()).isEqualTo(api.metricsText);
+    }
+
+    @Test
+    void networkCheckTakesTheNameFromThePath() throws Exception {
+        UnixHttpClient.Response known = UnixHttpClient.post(socket, "/v1/networks/data/check", "");
+        assertThat(known.status()).isEqualTo(200);
+        assertThat(known.body()).contains("\"network\":\"data\"");
+        UnixHttpClient.Response unknown = UnixHttpClient.post(socket, "/v1/networks/nope/check", "");
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.body()).contains("no network named \\\"nope\\\"").contains("\"field\":\"network\"");
+        assertThat(UnixHttpClient.get(socket, "/v1/networks/data/check").status()).isEqualTo(405);
+        assertThat(UnixHttpClient.post(socket, "/v1/networks//check", "").status()).isEqualTo(404);
+        assertThat(UnixHttpClient.post(socket, "/v1/networks/data/check/more", "").status()).isEqualTo(404);
     }
 
     @Test

@@ -21,6 +21,9 @@ final class FakeDaemonApi implements DaemonApi {
     volatile ConfigHandler config = (yaml, dryRun) -> Map.of("applied", !dryRun, "bytes", yaml.length());
     volatile BiFunction<byte[], Caller, CniReply> cni =
             (body, caller) -> new CniReply(0, "{\"cniVersion\":\"1.1.0\"}", java.util.Optional.empty(), false);
+    /** Answers POST /v1/networks/{name}/check; empty means no such network. */
+    volatile java.util.function.Function<String, java.util.Optional<Object>> check = name -> name.equals("data") || name.equals("vlan100")
+            ? java.util.Optional.of(Map.of("network", name, "result", "ok")) : java.util.Optional.empty();
     volatile String metricsText = "# HELP up Up\n# TYPE up gauge\nup 1\n";
     volatile Runnable metricsHook = () -> {};
     final AtomicInteger cniCalls = new AtomicInteger();
@@ -77,7 +80,7 @@ final class FakeDaemonApi implements DaemonApi {
 
     @Override
     public java.util.Optional<Object> checkNetwork(String name) {
-        return name.equals("vlan100") ? java.util.Optional.of(Map.of("network", name)) : java.util.Optional.empty();
+        return check.apply(name);
     }
 
     @Override
