@@ -16,14 +16,16 @@ import java.util.concurrent.TimeUnit;
  * Independent of vmnetd: tcpdump and the kernel decide what was sent, this class only parses the file.
  *
  * <p>Each captured packet is one datagram with a 16-byte cooked header (packet type, ARPHRD_NETLINK, protocol =
- * the netlink family) and then one or more netlink messages; a datagram sent to the kernel has packet type
- * PACKET_KERNEL (7). A request is one message in such a datagram, so several requests batched into one sendmsg
- * count as several.
+ * the netlink family) and then one or more netlink messages. The packet type does not tell the direction (nlmon
+ * transmits every copy, so all read PACKET_OUTGOING, as seen in the lab); a message sent to the kernel is told by
+ * NLM_F_REQUEST, which the kernel never sets on its answers and notifications. A request is one such message, so
+ * several requests batched into one sendmsg count as several.
  */
 public final class NetlinkCapture implements AutoCloseable {
     /** Linux's nlmon cooked header: packet type, ARPHRD, address length, address (8), protocol. */
     private static final int COOKED_HEADER = 16;
-    private static final int PACKET_KERNEL = 7;
+    private static final int NLM_F_REQUEST = 0x1;
+    private static final int NLMSG_MIN_TYPE = 16;
     private static final int NETLINK_ROUTE = 0;
     private static final int LINKTYPE_NETLINK = 253;
 
@@ -113,16 +115,19 @@ public final class NetlinkCapture implements AutoCloseable {
                 break; // the last record was cut short by the stop
             }
             ByteBuffer p = ByteBuffer.wrap(pcap, packet, captured).slice().order(ByteOrder.BIG_ENDIAN);
-            int packetType = Short.toUnsignedInt(p.getShort(0));
             int protocol = Short.toUnsignedInt(p.getShort(14));
-            if (packetType != PACKET_KERNEL || protocol != NETLINK_ROUTE) {
+            if (protocol != NETLINK_ROUTE) {
                 continue;
             }
             p.order(ByteOrder.nativeOrder());
             int m = COOKED_HEADER;
             while (m + 16 <= captured) {
                 int length = p.getInt(m);
-                out.add(new Request(Short.toUnsignedInt(p.getShort(m + 4)), Short.toUnsignedInt(p.getShort(m + 6))));
+                int type = Short.toUnsignedInt(p.getShort(m + 4));
+                int flags = Short.toUnsignedInt(p.getShort(m + 6));
+                if ((flags & NLM_F_REQUEST) != 0 && type >= NLMSG_MIN_TYPE) {
+                    out.add(new Request(type, flags));
+                }
                 if (length < 16) {
                     break;
                 }

@@ -7,11 +7,14 @@ import io.vmnetd.daemon.testing.CniLab;
 import io.vmnetd.daemon.testing.DaemonUnderTest;
 import io.vmnetd.daemon.testing.KernelState;
 import io.vmnetd.daemon.testing.NetlinkCapture;
+import io.vmnetd.daemon.testing.PromText;
 import io.vmnetd.netlink.testing.LabTest;
 import io.vmnetd.netlink.testing.TestNetns;
 import io.vmnetd.netlink.testing.VlanMembership;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -29,6 +32,7 @@ class NetlinkRequestCountLabTest {
     private static final int ADD_TARGET = 4;
     private static final int DEL_TARGET = 2;
     private static final int CALLS = 5;
+    private static final String REQUESTS = "vmnetd_netlink_requests_total";
 
     // No resync during a capture: it would add its dumps to whichever calls happen to run then.
     @RegisterExtension
@@ -69,10 +73,10 @@ class NetlinkRequestCountLabTest {
         });
         assertThat(CniLab.hostVeths()).as("every port gone after DEL").isEmpty();
 
-        System.out.printf("netlink requests per ADD: kernel %.1f, daemon %.1f (%s)%n", adds.perCall(CALLS),
-                adds.daemon / CALLS, adds.types());
-        System.out.printf("netlink requests per DEL: kernel %.1f, daemon %.1f (%s)%n", dels.perCall(CALLS),
-                dels.daemon / CALLS, dels.types());
+        System.out.printf("netlink requests per ADD: kernel %.1f, daemon %.1f (kernel: %s; daemon: %s)%n",
+                adds.perCall(CALLS), adds.daemon / CALLS, adds.types(), adds.daemonByType);
+        System.out.printf("netlink requests per DEL: kernel %.1f, daemon %.1f (kernel: %s; daemon: %s)%n",
+                dels.perCall(CALLS), dels.daemon / CALLS, dels.types(), dels.daemonByType);
         assertThat(adds.kernel.size()).as("requests of %d ADDs seen by the kernel: %s", CALLS, adds.types())
                 .isLessThanOrEqualTo(ADD_TARGET * CALLS);
         assertThat(dels.kernel.size()).as("requests of %d DELs seen by the kernel: %s", CALLS, dels.types())
@@ -81,7 +85,7 @@ class NetlinkRequestCountLabTest {
         assertThat(dels.daemon).as("the daemon's count of the DELs' requests").isEqualTo(dels.kernel.size());
     }
 
-    private record Counted(List<NetlinkCapture.Request> kernel, double daemon) {
+    private record Counted(List<NetlinkCapture.Request> kernel, double daemon, Map<String, Double> daemonByType) {
         double perCall(int calls) {
             return (double) kernel.size() / calls;
         }
@@ -99,14 +103,17 @@ class NetlinkRequestCountLabTest {
      */
     private Counted counted(Runnable calls) {
         DaemonUnderTest daemon = lab.daemon();
-        double before = daemon.metrics().sum("vmnetd_netlink_requests_total");
+        PromText before = daemon.metrics();
         List<NetlinkCapture.Request> seen;
         try (NetlinkCapture capture = NetlinkCapture.start("nlmon-count", daemon.dir())) {
             calls.run();
             DaemonUnderTest.sleep(3_000); // the events' reconciles, if any, at lab speed
             seen = capture.stop();
         }
-        double after = daemon.metrics().sum("vmnetd_netlink_requests_total");
-        return new Counted(seen, after - before);
+        PromText after = daemon.metrics();
+        Map<String, Double> byType = new TreeMap<>(after.byLabel(REQUESTS, "type"));
+        before.byLabel(REQUESTS, "type").forEach((type, n) -> byType.merge(type, -n, Double::sum));
+        byType.values().removeIf(n -> n == 0);
+        return new Counted(seen, after.sum(REQUESTS) - before.sum(REQUESTS), byType);
     }
 }
