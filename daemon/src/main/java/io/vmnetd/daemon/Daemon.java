@@ -2,6 +2,12 @@ package io.vmnetd.daemon;
 
 import io.vmnetd.daemon.api.ApiServer;
 import io.vmnetd.daemon.api.ApiServerOptions;
+import io.vmnetd.daemon.cluster.ClusterMode;
+import io.vmnetd.daemon.cluster.ComposedConfig;
+import io.vmnetd.daemon.cluster.ConfigComposer;
+import io.vmnetd.daemon.cluster.ConnectivityResult;
+import io.vmnetd.daemon.cluster.NetworkSources;
+import io.vmnetd.daemon.cluster.NetworkStates;
 import io.vmnetd.daemon.cni.CniService;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.metrics.Metrics;
@@ -39,10 +45,12 @@ public final class Daemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Metrics metrics = new Metrics();
     private RtNetlink host;
-    private ReconcileLoop loop;
+    private volatile ReconcileLoop loop;
     private ApiServer api;
     private DaemonService service;
     private Optional<Watchdog> watchdog = Optional.empty();
+    /** Kubernetes mode; empty (and its module never loaded) without a kubernetes section. */
+    private volatile Optional<ClusterMode> cluster = Optional.empty();
 
     private Daemon() {}
 
@@ -66,6 +74,7 @@ public final class Daemon implements AutoCloseable {
             @Override
             public void reconciled(boolean succeeded, Duration took) {
                 drift.reconciled(succeeded, took);
+                cluster.ifPresent(ClusterMode::reconciled);
                 if (succeeded && service != null && !service.isReady()) {
                     becomeReady();
                 }
@@ -85,6 +94,12 @@ public final class Daemon implements AutoCloseable {
                 () -> livePorts(journal), journal::readyVersion, observer);
         CniService cni = new CniService(reconciler, host, journal, metrics, () -> service.isReady());
         service = new DaemonService(reconciler, host, journal, metrics, configFile, drift, cni::handle);
+        if (config.kubernetes().isPresent()) {
+            ComposedConfig composed = new ComposedConfig(reconciler, config);
+            cluster = Optional.of(new ClusterMode(NetworkSources.openKubernetes(config), composed,
+                    () -> NetworkStates.read(reconciler, host), this::requestFullReconcile));
+            service.useComposer(composed);
+        }
         metrics.gauge("vmnetd_ports", "VM ports attached by CNI", () -> journal.all().size());
         metrics.gauge("vmnetd_links", "links in the node's namespace", () -> host.links().list().size());
         metrics.gauge("vmnetd_vids", "VIDs carried by the uplinks of all cluster networks",
@@ -95,6 +110,8 @@ public final class Daemon implements AutoCloseable {
                 ApiServerOptions.defaults().withMetricsListen(config.metricsListen()));
         LOG.info("vmnetd " + DaemonService.VERSION + " serving " + config.socket());
 
+        // The cluster's last good networks join the first reconcile; the API server is not waited for.
+        cluster.ifPresent(ClusterMode::start);
         cni.recover();
         loop = new ReconcileLoop(reconciler, Duration.ofSeconds(config.resyncSeconds()));
         ReconcileRun first = reconciler.reconcileAll(Reason.STARTUP);
@@ -106,6 +123,20 @@ public final class Daemon implements AutoCloseable {
             loop.request(null, Reason.RETRY);
         }
         watchdog = Watchdog.start(notify, loop::healthy);
+    }
+
+    private void requestFullReconcile() {
+        ReconcileLoop l = loop;
+        if (l != null) {
+            l.request(null, Reason.CONFIG);
+        }
+    }
+
+    /**
+     * Where connectivity checks send their results: to the cluster in Kubernetes mode, nowhere otherwise. Thread-safe.
+     */
+    public void connectivity(ConnectivityResult result) {
+        cluster.ifPresent(c -> c.source().connectivity(result));
     }
 
     private synchronized void becomeReady() {
@@ -155,6 +186,7 @@ public final class Daemon implements AutoCloseable {
     public void close() {
         notify.stopping();
         watchdog.ifPresent(Watchdog::close);
+        cluster.ifPresent(ClusterMode::close);
         if (api != null) {
             api.close();
         }

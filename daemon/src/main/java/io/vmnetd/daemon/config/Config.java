@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param resyncSeconds period of the full resync against the kernel
  * @param ipamDirs the only directories CNI IPAM plugins may be run from
  * @param metricsListen an extra TCP listener for {@code /metrics}; the socket always serves it
+ * @param kubernetes Kubernetes mode, off when empty
  */
 public record Config(
         Path socket,
@@ -26,7 +27,8 @@ public record Config(
         List<Path> ipamDirs,
         Optional<HostPort> metricsListen,
         List<ClusterNetwork> clusterNetworks,
-        List<VmNetwork> vmNetworks) {
+        List<VmNetwork> vmNetworks,
+        Optional<KubernetesSettings> kubernetes) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/vmnetd/vmnetd.yaml");
     public static final Path DEFAULT_SOCKET = Path.of("/run/vmnetd/vmnetd.sock");
@@ -48,6 +50,21 @@ public record Config(
         Objects.requireNonNull(metricsListen, "metricsListen");
         clusterNetworks = List.copyOf(clusterNetworks);
         vmNetworks = List.copyOf(vmNetworks);
+        Objects.requireNonNull(kubernetes, "kubernetes");
+    }
+
+    /** A config without Kubernetes mode. */
+    public Config(Path socket, String socketGroup, Path stateDir, String logLevel, int resyncSeconds,
+                  List<Path> ipamDirs, Optional<HostPort> metricsListen, List<ClusterNetwork> clusterNetworks,
+                  List<VmNetwork> vmNetworks) {
+        this(socket, socketGroup, stateDir, logLevel, resyncSeconds, ipamDirs, metricsListen, clusterNetworks,
+                vmNetworks, Optional.empty());
+    }
+
+    /** This config with other networks (e.g. the file's plus those of a cluster), every setting kept. */
+    public Config withNetworks(List<ClusterNetwork> clusterNetworks, List<VmNetwork> vmNetworks) {
+        return new Config(socket, socketGroup, stateDir, logLevel, resyncSeconds, ipamDirs, metricsListen,
+                clusterNetworks, vmNetworks, kubernetes);
     }
 
     /** What an empty file means: every default and no networks. */

@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
 final class ConfigValidator {
 
     private static final List<String> KEYS = List.of("socket", "socketGroup", "stateDir", "logLevel",
-            "resyncSeconds", "cni", "metrics", "clusterNetworks", "vmNetworks");
+            "resyncSeconds", "cni", "metrics", "clusterNetworks", "vmNetworks", "kubernetes");
     private static final List<String> CNI_KEYS = List.of("ipamDirs");
     private static final List<String> METRICS_KEYS = List.of("listen");
 
@@ -47,7 +47,8 @@ final class ConfigValidator {
                 ipamDirs(fields),
                 metricsListen(fields),
                 clusterNetworks.networks(),
-                vmNetworks);
+                vmNetworks,
+                KubernetesValidator.validate(fields));
     }
 
     private List<Path> ipamDirs(MappingFields top) {

@@ -3,6 +3,7 @@ package io.vmnetd.daemon.service;
 import io.vmnetd.daemon.api.Caller;
 import io.vmnetd.daemon.api.CniReply;
 import io.vmnetd.daemon.api.DaemonApi;
+import io.vmnetd.daemon.cluster.ConfigComposer;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigException;
 import io.vmnetd.daemon.config.ConfigLoader;
@@ -47,6 +48,8 @@ public final class DaemonService implements DaemonApi {
     private final DriftCounter drift;
     private final BiFunction<byte[], Caller, CniReply> cni;
     private final Object configLock = new Object();
+    /** How a config file's networks join those of other sources (Kubernetes mode); the file alone by default. */
+    private volatile ConfigComposer composer;
 
     public DaemonService(Reconciler reconciler, RtNetlink host, AttachmentJournal journal, Metrics metrics,
                          Path configFile, DriftCounter drift, BiFunction<byte[], Caller, CniReply> cni) {
@@ -57,6 +60,12 @@ public final class DaemonService implements DaemonApi {
         this.configFile = configFile;
         this.drift = drift;
         this.cni = cni;
+        this.composer = ConfigComposer.fileOnly(reconciler);
+    }
+
+    /** Composes every config change with another source's networks from now on. */
+    public void useComposer(ConfigComposer composer) {
+        this.composer = composer;
     }
 
     public void markReady() {
@@ -113,6 +122,7 @@ public final class DaemonService implements DaemonApi {
     @Override
     public Object applyConfig(String yaml, boolean dryRun) throws ConfigException {
         Config candidate = ConfigLoader.parse(yaml, "request body");
+        Config effective = composer.check(candidate);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("dryRun", dryRun);
         List<String> restart = restartNeeded(reconciler.config(), candidate);
@@ -120,7 +130,7 @@ public final class DaemonService implements DaemonApi {
             out.put("restartNeeded", restart);
         }
         if (dryRun) {
-            out.put("plan", reconciler.dryRun(candidate));
+            out.put("plan", reconciler.dryRun(effective));
             return out;
         }
         synchronized (configLock) {
@@ -143,6 +153,7 @@ public final class DaemonService implements DaemonApi {
         synchronized (configLock) {
             try {
                 Config candidate = ConfigLoader.load(configFile);
+                composer.check(candidate);
                 io.vmnetd.daemon.log.Logging.setLevel(candidate.logLevel());
                 List<String> restart = restartNeeded(reconciler.config(), candidate);
                 if (!restart.isEmpty()) {
@@ -157,7 +168,7 @@ public final class DaemonService implements DaemonApi {
     }
 
     private ReconcileRun apply(Config candidate, Reason reason) {
-        reconciler.setConfig(candidate);
+        composer.apply(candidate);
         ReconcileRun run = reconciler.reconcileAll(reason);
         if (run.succeeded()) {
             markReady();
@@ -178,6 +189,9 @@ public final class DaemonService implements DaemonApi {
         }
         if (!running.metricsListen().equals(candidate.metricsListen())) {
             out.add("metrics.listen");
+        }
+        if (!running.kubernetes().equals(candidate.kubernetes())) {
+            out.add("kubernetes");
         }
         return out;
     }

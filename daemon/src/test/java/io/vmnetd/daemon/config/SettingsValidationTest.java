@@ -16,7 +16,7 @@ class SettingsValidationTest {
                 """);
 
         assertThat(problem).hasToString("/etc/vmnetd/vmnetd.yaml:2:1: sockets: unknown field; allowed: socket, "
-                + "socketGroup, stateDir, logLevel, resyncSeconds, cni, metrics, clusterNetworks, vmNetworks");
+                + "socketGroup, stateDir, logLevel, resyncSeconds, cni, metrics, clusterNetworks, vmNetworks, kubernetes");
     }
 
     @Test
