@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
@@ -24,7 +25,8 @@ import java.util.logging.Logger;
  * every failure waits a jittered exponential {@link Backoff}. The first list asks for resourceVersion 0, which the
  * API server answers from its watch cache instead of etcd.
  *
- * <p>The store and every call of {@code changed} happen on {@code executor} (one thread), events included.
+ * <p>Each one has its own thread, on which its requests, its events and its calls of {@code changed} happen: a watch
+ * being set up (a second or so) holds up no other.
  */
 public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ListWatch.class.getName());
@@ -48,13 +50,17 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
     /**
      * @param name for logs, e.g. {@code vlanconfigs}
      * @param api the objects to keep, with their field and label selectors applied
-     * @param changed called (on {@code executor}) after the store changed
+     * @param changed called (on this watch's thread) after the store changed
      */
     public ListWatch(String name, FilterWatchListDeletable<T, ? extends KubernetesResourceList<T>, ?> api,
-                     ScheduledExecutorService executor, Backoff backoff, Runnable changed) {
+                     Backoff backoff, Runnable changed) {
         this.name = name;
         this.api = api;
-        this.executor = executor;
+        this.executor = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kube-" + name);
+            t.setDaemon(true);
+            return t;
+        });
         this.backoff = backoff;
         this.changed = changed;
     }
@@ -71,6 +77,18 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
     /** The objects as last seen. */
     public List<T> items() {
         return List.copyOf(store.values());
+    }
+
+    /**
+     * Takes {@code written} (what the API server answered to our own write) as the latest, before its watch event
+     * arrives, so that a pass in between does not write it again (client-go calls this a mutation cache).
+     */
+    public void assume(T written) {
+        store.put(key(written), written);
+    }
+
+    public void assumeDeleted(String key) {
+        store.remove(key);
     }
 
     private void list() {
@@ -109,12 +127,12 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
             watch = api.watch(options, new Watcher<T>() {
                 @Override
                 public void eventReceived(Action action, T resource) {
-                    executor.execute(() -> onEvent(id, action, resource));
+                    run(() -> onEvent(id, action, resource));
                 }
 
                 @Override
                 public void onClose(WatcherException cause) {
-                    executor.execute(() -> onWatchEnd(id, cause));
+                    run(() -> onWatchEnd(id, cause));
                 }
 
                 @Override
@@ -183,6 +201,12 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
         }
     }
 
+    private void run(Runnable r) {
+        if (!closed) {
+            executor.execute(r);
+        }
+    }
+
     private void closeWatch() {
         Watch w = watch;
         watch = null;
@@ -204,5 +228,6 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
     public void close() {
         closed = true;
         closeWatch();
+        executor.shutdownNow();
     }
 }

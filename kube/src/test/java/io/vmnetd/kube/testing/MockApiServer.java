@@ -1,0 +1,167 @@
+package io.vmnetd.kube.testing;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.dsl.base.CustomResourceDefinitionContext;
+import io.fabric8.kubernetes.client.jdkhttp.JdkHttpClientFactory;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.vmnetd.kube.crd.ClusterNetwork;
+import io.vmnetd.kube.crd.NetworkAttachmentDefinition;
+import io.vmnetd.kube.crd.VlanConfig;
+import io.vmnetd.kube.crd.VlanStatus;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * fabric8's mock API server in CRUD mode (it keeps what is created and serves list, watch, create, patch and delete
+ * for any resource), over plain HTTP, with its store kept across {@link #stop()} and {@link #start()} so that a test
+ * can take the API server away and bring it back.
+ */
+public final class MockApiServer implements AutoCloseable {
+    /** One request the server saw. */
+    public record Request(String method, String path) {
+        private static final java.util.Set<String> COLLECTIONS = java.util.Set.of("nodes", "vlanconfigs",
+                "clusternetworks", "vlanstatuses", "network-attachment-definitions");
+
+        public boolean isWatch() {
+            return path.contains("watch=true");
+        }
+
+        /** A GET of a whole collection that is not a watch. */
+        public boolean isList() {
+            return method.equals("GET") && !isWatch() && COLLECTIONS.contains(lastSegment());
+        }
+
+        /** The resource (plural) the request is about. */
+        public String resource() {
+            String[] parts = path.replaceAll("\\?.*", "").split("/");
+            for (int i = parts.length - 1; i >= 0; i--) {
+                if (COLLECTIONS.contains(parts[i])) {
+                    return parts[i];
+                }
+            }
+            return path;
+        }
+
+        private String lastSegment() {
+            String p = path.replaceAll("\\?.*", "");
+            return p.substring(p.lastIndexOf('/') + 1);
+        }
+    }
+
+    private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of(
+            CustomResourceDefinitionContext.fromCustomResourceType(ClusterNetwork.class),
+            CustomResourceDefinitionContext.fromCustomResourceType(VlanConfig.class),
+            CustomResourceDefinitionContext.fromCustomResourceType(VlanStatus.class),
+            CustomResourceDefinitionContext.fromCustomResourceType(NetworkAttachmentDefinition.class)));
+    private final InetAddress address;
+    private final List<Request> requests = new ArrayList<>();
+    private KubernetesMockServer server;
+    private int port;
+
+    public MockApiServer(InetAddress address, int port) {
+        this.address = address;
+        this.port = port;
+    }
+
+    /** On 127.0.0.1, a free port. */
+    public static MockApiServer local() {
+        return new MockApiServer(InetAddress.getLoopbackAddress(), 0).start();
+    }
+
+    public synchronized MockApiServer start() {
+        if (server != null) {
+            throw new IllegalStateException("already running");
+        }
+        server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(), dispatcher, false);
+        server.start(address, port);
+        port = server.getPort();
+        return this;
+    }
+
+    /** Shuts the server down: every connection (watches too) is closed; the store stays for {@link #start()}. */
+    public synchronized void stop() {
+        if (server != null) {
+            drainInto(requests);
+            server.shutdown();
+            server = null;
+        }
+    }
+
+    public boolean running() {
+        return server != null;
+    }
+
+    public String url() {
+        return "http://" + address.getHostAddress() + ":" + port;
+    }
+
+    /** A client config for this server, as the daemon's would be. */
+    public Config config() {
+        return new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace("default").build();
+    }
+
+    /** A client for the test itself. */
+    public KubernetesClient client() {
+        return new KubernetesClientBuilder().withConfig(config()).withHttpClientFactory(new JdkHttpClientFactory())
+                .build();
+    }
+
+    /** A kubeconfig naming this server (no credentials: the mock asks for none). */
+    public Path writeKubeconfig(Path file) throws IOException {
+        Files.writeString(file, """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster: {server: "%s"}
+                users:
+                - name: vmnetd
+                  user: {}
+                contexts:
+                - name: mock
+                  context: {cluster: mock, user: vmnetd}
+                current-context: mock
+                """.formatted(url()));
+        return file;
+    }
+
+    /** Every request seen since the last call (across restarts), in order. */
+    public synchronized List<Request> takeRequests() {
+        drainInto(requests);
+        List<Request> out = List.copyOf(requests);
+        requests.clear();
+        return out;
+    }
+
+    private void drainInto(List<Request> out) {
+        if (server == null) {
+            return;
+        }
+        try {
+            RecordedRequest r;
+            while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
+                out.add(new Request(r.getMethod(), r.getPath()));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
