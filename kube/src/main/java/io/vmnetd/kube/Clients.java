@@ -22,7 +22,9 @@ final class Clients {
         config.setWatchReconnectLimit(0);
         config.setRequestRetryBackoffLimit(0);
         config.setConnectionTimeout(10_000);
-        config.setRequestTimeout(30_000);
+        // A list of every NetworkAttachmentDefinition from a busy API server may take a while; a watch is not bound
+        // by this (its server-side timeout ends it).
+        config.setRequestTimeout(60_000);
         return new KubernetesClientBuilder().withConfig(config).withHttpClientFactory(new JdkHttpClientFactory()).build();
     }
 }

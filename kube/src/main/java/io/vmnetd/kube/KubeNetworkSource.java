@@ -62,11 +62,12 @@ final class KubeNetworkSource implements NetworkSource {
     private ListWatch<NetworkAttachmentDefinition> nads;
     private ListWatch<Node> nodes;
     private ListWatch<VlanStatus> ownStatuses;
-    private StatusWriter statuses;
+    private volatile StatusWriter statuses;
     private volatile Running running = Running.empty();
     private volatile Translation translation;
     private boolean translateScheduled;
     private boolean nodeMissingReported;
+    private boolean closed;
 
     KubeNetworkSource(String node, Path stateDir, int resyncSeconds, Supplier<KubernetesClient> clients) {
         this.node = node;
@@ -83,6 +84,15 @@ final class KubeNetworkSource implements NetworkSource {
             LOG.info("kubernetes: node " + node + " starts with the cluster's last networks (" + lastGood.file() + "): "
                     + running.clusterNetworks().keySet() + ", " + running.vmNetworks().size() + " VM networks");
             host.networksChanged(running.sourced());
+        }
+        // The client (its JSON mappers and model classes take a few seconds to load on a small node) is made on this
+        // source's thread: the daemon is ready and serves CNI without waiting for it.
+        executor.execute(this::connect);
+    }
+
+    private synchronized void connect() {
+        if (closed) {
+            return;
         }
         client = clients.get();
         Backoff backoff = Backoff.DEFAULT;
@@ -138,7 +148,7 @@ final class KubeNetworkSource implements NetworkSource {
     }
 
     private void translate() {
-        if (!clusterNetworks.synced() || !vlanConfigs.synced() || !nads.synced() || !nodes.synced()) {
+        if (clusterNetworks == null || !clusterNetworks.synced() || !vlanConfigs.synced() || !nads.synced() || !nodes.synced()) {
             return;
         }
         Optional<Node> me = nodes.items().stream().findFirst();
@@ -171,15 +181,19 @@ final class KubeNetworkSource implements NetworkSource {
     }
 
     private void writeStatusesSoon() {
-        if (statuses != null) {
-            statuses.request();
+        StatusWriter s = statuses;
+        if (s != null) {
+            s.request();
         }
     }
 
     private Optional<StatusWriter.Inputs> statusInputs() {
         Translation t = translation;
+        if (t == null) {
+            return Optional.empty();
+        }
         Optional<Node> me = nodes.items().stream().findFirst();
-        if (t == null || me.isEmpty() || !ownStatuses.synced()) {
+        if (me.isEmpty() || !ownStatuses.synced()) {
             return Optional.empty();
         }
         Map<String, VlanStatus> own = ownStatuses.items().stream()
@@ -200,13 +214,14 @@ final class KubeNetworkSource implements NetworkSource {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        closed = true;
+        executor.shutdownNow();
         if (client == null) {
             return;
         }
         watches().forEach(ListWatch::close);
         statuses.close();
-        executor.shutdownNow();
         client.close();
     }
 }

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The Kubernetes source against fabric8's mock API server in CRUD mode, with a daemon that has no kernel. */
 class KubeNetworkSourceTest {
-    static final Duration WAIT = Duration.ofSeconds(15);
+    static final Duration WAIT = Duration.ofSeconds(60);
 
     @TempDir
     Path stateDir;

@@ -129,7 +129,7 @@ public final class StatusWriter implements AutoCloseable {
             }
         }
         NodeLabels.change(in.node().getMetadata().getLabels(), VlanStatuses.ready(desired)).ifPresent(change -> {
-            Node patched = client.nodes().withName(node).patch(PatchContext.of(PatchType.JSON),
+            Node patched = client.nodes().resource(in.node()).patch(PatchContext.of(PatchType.JSON),
                     json(labelOps(in.node().getMetadata().getLabels(), change)));
             seen.node(patched);
             LOG.info("node " + node + " labels: " + change);
@@ -158,8 +158,8 @@ public final class StatusWriter implements AutoCloseable {
             if (e.getCode() != 409) {
                 throw e;
             }
-            // Made before our watch saw it.
-            patch(client.resources(VlanStatus.class).withName(d.name()).get(), d);
+            // It exists, and our watch has yet to show it: the pass its event brings patches it (no get needed).
+            LOG.fine(() -> "VlanStatus " + d.name() + " exists already; waiting for the watch to show it");
         }
     }
 
@@ -171,7 +171,9 @@ public final class StatusWriter implements AutoCloseable {
         List<Map<String, Object>> ops = new ArrayList<>();
         ops.add(op("add", "/status", client.getKubernetesSerialization().convertValue(d.status(), Map.class)));
         ops.addAll(labelOps(existing.getMetadata().getLabels(), new TreeMap<>(d.labels())));
-        seen.status(client.resources(VlanStatus.class).withName(d.name())
+        // resource(existing), not withName(): with the object at hand the client sends the patch alone, without
+        // reading it back from the server first (and needs no get permission).
+        seen.status(client.resources(VlanStatus.class).resource(existing)
                 .patch(PatchContext.of(PatchType.JSON), json(ops)));
         LOG.fine(() -> "patched VlanStatus " + d.name());
     }

@@ -31,12 +31,35 @@ import java.util.concurrent.TimeUnit;
  */
 public final class MockApiServer implements AutoCloseable {
     /** One request the server saw. */
-    public record Request(String method, String path) {
+    public record Request(String method, String path, String userAgent) {
         private static final java.util.Set<String> COLLECTIONS = java.util.Set.of("nodes", "vlanconfigs",
                 "clusternetworks", "vlanstatuses", "network-attachment-definitions");
 
         public boolean isWatch() {
             return path.contains("watch=true");
+        }
+
+        /** Made by the test's own client ({@link #client()}), not by a daemon. */
+        public boolean byTest() {
+            return userAgent.equals(TEST_USER_AGENT);
+        }
+
+        /** The RBAC verb of the request: list, watch, get, create, update, patch or delete. */
+        public String verb() {
+            return switch (method) {
+                case "GET" -> isWatch() ? "watch" : isList() ? "list" : "get";
+                case "POST" -> "create";
+                case "PUT" -> "update";
+                case "PATCH" -> "patch";
+                case "DELETE" -> "delete";
+                default -> method;
+            };
+        }
+
+        /** The API group of the request ("" for the core group). */
+        public String group() {
+            String p = path.replaceAll("\\?.*", "");
+            return p.startsWith("/apis/") ? p.split("/")[2] : "";
         }
 
         /** A GET of a whole collection that is not a watch. */
@@ -60,6 +83,8 @@ public final class MockApiServer implements AutoCloseable {
             return p.substring(p.lastIndexOf('/') + 1);
         }
     }
+
+    public static final String TEST_USER_AGENT = "vmnetd-test";
 
     private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of(
             CustomResourceDefinitionContext.fromCustomResourceType(ClusterNetwork.class),
@@ -108,15 +133,20 @@ public final class MockApiServer implements AutoCloseable {
         return "http://" + address.getHostAddress() + ":" + port;
     }
 
-    /** A client config for this server, as the daemon's would be. */
+    /**
+     * A client config for this server. Generous timeouts and no retries: in the TCG lab the first requests of a JVM
+     * take tens of seconds, and a create retried after a timeout would fail as a conflict with itself.
+     */
     public Config config() {
-        return new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace("default").build();
+        return new ConfigBuilder(Config.empty()).withMasterUrl(url()).withNamespace("default")
+                .withRequestTimeout(180_000).withConnectionTimeout(60_000).withRequestRetryBackoffLimit(0).build();
     }
 
-    /** A client for the test itself. */
+    /** A client for the test itself, whose requests carry the User-Agent {@value #TEST_USER_AGENT}. */
     public KubernetesClient client() {
-        return new KubernetesClientBuilder().withConfig(config()).withHttpClientFactory(new JdkHttpClientFactory())
-                .build();
+        Config c = config();
+        c.setUserAgent(TEST_USER_AGENT);
+        return new KubernetesClientBuilder().withConfig(c).withHttpClientFactory(new JdkHttpClientFactory()).build();
     }
 
     /** A kubeconfig naming this server (no credentials: the mock asks for none). */
@@ -153,7 +183,7 @@ public final class MockApiServer implements AutoCloseable {
         try {
             RecordedRequest r;
             while ((r = server.takeRequest(1, TimeUnit.MILLISECONDS)) != null) {
-                out.add(new Request(r.getMethod(), r.getPath()));
+                out.add(new Request(r.getMethod(), r.getPath(), String.valueOf(r.getHeader("User-Agent"))));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
