@@ -4,6 +4,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.Watch;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -32,6 +33,7 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ListWatch.class.getName());
     /** A watch that lived this long was healthy: the failure count starts over. */
     private static final Duration HEALTHY_WATCH = Duration.ofSeconds(60);
+    private static final int HTTP_GONE = 410;
 
     private final String name;
     private final FilterWatchListDeletable<T, ? extends KubernetesResourceList<T>, ?> api;
@@ -42,6 +44,8 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
     private volatile boolean synced;
     private volatile boolean closed;
     private String resourceVersion;
+    /** After a 410, the next list reads from etcd: the watch cache may be as far behind as what expired. */
+    private boolean consistentList;
     private int failures;
     private long watchId;
     private long watchStarted;
@@ -97,7 +101,8 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
         }
         KubernetesResourceList<T> list;
         try {
-            list = api.list(new ListOptionsBuilder().withResourceVersion(resourceVersion == null ? "0" : null).build());
+            // resourceVersion 0: any version the server has cached will do (client-go's first list does the same).
+            list = api.list(new ListOptionsBuilder().withResourceVersion(consistentList ? null : "0").build());
         } catch (RuntimeException e) {
             retry("list", e, this::list);
             return;
@@ -107,6 +112,7 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
             store.put(key(item), item);
         }
         resourceVersion = list.getMetadata().getResourceVersion();
+        consistentList = false;
         synced = true;
         failures = 0;
         changed.run();
@@ -140,6 +146,12 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
                     // Closed by us.
                 }
             });
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HTTP_GONE) {
+                relist();
+            } else {
+                retry("watch", e, this::watch);
+            }
         } catch (RuntimeException e) {
             retry("watch", e, this::watch);
         }
@@ -173,11 +185,7 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
         }
         closeWatch();
         if (cause != null && cause.isHttpGone()) {
-            // The version we hold is gone from the server's history: only a new list can catch up.
-            LOG.info(name + ": resourceVersion " + resourceVersion + " expired (410 Gone); listing again");
-            resourceVersion = null;
-            failures = 0;
-            schedule(this::list, backoff.delay(0));
+            relist();
             return;
         }
         if (System.nanoTime() - watchStarted > HEALTHY_WATCH.toNanos()) {
@@ -187,6 +195,14 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
         LOG.fine(() -> name + ": watch ended (" + (cause == null ? "closed" : cause.getMessage()) + "); resuming in "
                 + delay.toMillis() + " ms");
         schedule(this::watch, delay);
+    }
+
+    /** The version we hold is gone from the server's history: only a new list can catch up. */
+    private void relist() {
+        LOG.info(name + ": resourceVersion " + resourceVersion + " expired (410 Gone); listing again");
+        consistentList = true;
+        failures = 0;
+        schedule(this::list, backoff.delay(0));
     }
 
     private void retry(String what, RuntimeException e, Runnable again) {

@@ -94,10 +94,13 @@ final class ClusterLab implements AutoCloseable {
         return nodes.stream().filter(n -> n.name().equals(name)).findFirst().orElseThrow();
     }
 
-    /** Starts every daemon side by side and waits until each answers /readyz. */
+    /**
+     * Starts every daemon side by side and waits until each answers /readyz: three JVMs (and the test's, serving the
+     * API) share the lab's emulated CPUs, so this takes a few times one daemon's start.
+     */
     void startDaemons() {
         nodes.forEach(n -> n.daemon().launchProcess());
-        nodes.forEach(n -> n.daemon().awaitReady(DaemonUnderTest.PROCESS_READY));
+        nodes.forEach(n -> n.daemon().awaitReady(DaemonUnderTest.PROCESS_READY.multipliedBy(nodes.size())));
     }
 
     @Override

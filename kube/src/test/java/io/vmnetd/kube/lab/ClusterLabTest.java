@@ -43,7 +43,8 @@ import org.junit.jupiter.api.TestMethodOrder;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ClusterLabTest {
-    static final Duration WAIT = Duration.ofSeconds(150);
+    /** A bound for failures only: steps take seconds when the lab has its CPUs to itself, minutes when it shares them. */
+    static final Duration WAIT = Duration.ofSeconds(400);
     static final String RACK = "topology.example/rack";
 
     ClusterLab lab;

@@ -17,6 +17,11 @@ import io.vmnetd.kube.crd.VlanConfig;
 import io.vmnetd.kube.crd.VlanStatus;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.time.Duration;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -85,6 +90,15 @@ public final class MockApiServer implements AutoCloseable {
     }
 
     public static final String TEST_USER_AGENT = "vmnetd-test";
+    /** Every request at INFO is noise in a test's output (they are counted by {@link #takeRequests()}). */
+    private static final Logger REQUEST_LOG = Logger.getLogger("io.fabric8.mockwebserver.MockWebServer");
+    /** Under emulation the mock's event loop is often slow; Vert.x would print a stack trace each time. */
+    private static final Logger BLOCKED_THREAD_LOG = Logger.getLogger("io.vertx.core.impl.BlockedThreadChecker");
+
+    static {
+        REQUEST_LOG.setLevel(Level.WARNING);
+        BLOCKED_THREAD_LOG.setLevel(Level.SEVERE);
+    }
 
     private final KubernetesCrudDispatcher dispatcher = new KubernetesCrudDispatcher(List.of(
             CustomResourceDefinitionContext.fromCustomResourceType(ClusterNetwork.class),
@@ -120,9 +134,33 @@ public final class MockApiServer implements AutoCloseable {
     public synchronized void stop() {
         if (server != null) {
             drainInto(requests);
-            server.shutdown();
+            try {
+                server.shutdown();
+            } catch (IllegalStateException e) {
+                // The mock waits 10 s for its connections to close; under emulation that is not enough, but the
+                // close goes on: the server is down once its port refuses connections.
+                awaitPortClosed(Duration.ofSeconds(180));
+            }
             server = null;
         }
+    }
+
+    private void awaitPortClosed(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress(address, port), 1000);
+            } catch (IOException refused) {
+                return;
+            }
+            try {
+                Thread.sleep(500);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+        throw new IllegalStateException("the mock API server on " + url() + " still accepts connections after " + timeout);
     }
 
     public boolean running() {
