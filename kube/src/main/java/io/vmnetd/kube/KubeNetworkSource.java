@@ -162,7 +162,7 @@ final class KubeNetworkSource implements NetworkSource {
         }
         nodeMissingReported = false;
         Map<String, String> labels = Optional.ofNullable(me.get().getMetadata().getLabels()).orElse(Map.of());
-        Translation t = Translator.translate(new Translator.Objects(labels,
+        Translation t = Translator.translate(new Translator.Inputs(labels,
                 clusterNetworks.items().stream().map(c -> c.getMetadata().getName()).collect(Collectors.toSet()),
                 vlanConfigs.items(), nads.items()), running);
         translation = t;

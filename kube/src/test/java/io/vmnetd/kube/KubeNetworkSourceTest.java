@@ -1,8 +1,8 @@
 package io.vmnetd.kube;
 
-import static io.vmnetd.kube.testing.Objects.clusterNetwork;
-import static io.vmnetd.kube.testing.Objects.vlanConfig;
-import static io.vmnetd.kube.testing.Objects.vlanNad;
+import static io.vmnetd.kube.testing.ClusterObjects.clusterNetwork;
+import static io.vmnetd.kube.testing.ClusterObjects.vlanConfig;
+import static io.vmnetd.kube.testing.ClusterObjects.vlanNad;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.Node;

@@ -31,12 +31,12 @@ public final class Translator {
      * @param nodeLabels this node's labels
      * @param clusterNetworks the names of the ClusterNetwork objects
      */
-    public record Objects(Map<String, String> nodeLabels, Set<String> clusterNetworks, List<VlanConfig> vlanConfigs,
+    public record Inputs(Map<String, String> nodeLabels, Set<String> clusterNetworks, List<VlanConfig> vlanConfigs,
                           List<NetworkAttachmentDefinition> nads) {}
 
     private Translator() {}
 
-    public static Translation translate(Objects in, Running previous) {
+    public static Translation translate(Inputs in, Running previous) {
         Map<String, RunningClusterNetwork> running = new TreeMap<>();
         Map<String, ClusterNetworkReport> reports = new TreeMap<>();
         clusterNetworks(in, previous, running, reports);
@@ -46,7 +46,7 @@ public final class Translator {
         return new Translation(new Running(running, vms), reports, nadReports, localAreas);
     }
 
-    private static void clusterNetworks(Objects in, Running previous, Map<String, RunningClusterNetwork> running,
+    private static void clusterNetworks(Inputs in, Running previous, Map<String, RunningClusterNetwork> running,
                                         Map<String, ClusterNetworkReport> reports) {
         Map<String, List<VlanConfig>> selecting = new TreeMap<>();
         for (VlanConfig vc : in.vlanConfigs()) {
@@ -135,7 +135,7 @@ public final class Translator {
         before.ifPresent(b -> running.put(cn, b));
     }
 
-    private static Map<String, RunningVmNetwork> vmNetworks(Objects in, Running previous,
+    private static Map<String, RunningVmNetwork> vmNetworks(Inputs in, Running previous,
                                                             Map<String, RunningClusterNetwork> running,
                                                             List<NadReport> reports,
                                                             Map<String, List<Translation.LocalArea>> localAreas) {

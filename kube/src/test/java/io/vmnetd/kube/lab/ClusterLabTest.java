@@ -1,14 +1,14 @@
 package io.vmnetd.kube.lab;
 
-import static io.vmnetd.kube.testing.Objects.clusterNetwork;
-import static io.vmnetd.kube.testing.Objects.vlanConfig;
-import static io.vmnetd.kube.testing.Objects.vlanNad;
+import static io.vmnetd.kube.testing.ClusterObjects.clusterNetwork;
+import static io.vmnetd.kube.testing.ClusterObjects.vlanConfig;
+import static io.vmnetd.kube.testing.ClusterObjects.vlanNad;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vmnetd.daemon.testing.CniCall;
+import io.vmnetd.daemon.testing.CniLab;
 import io.vmnetd.daemon.testing.KernelState;
 import io.vmnetd.kube.crd.ClusterNetwork;
 import io.vmnetd.kube.crd.Condition;
@@ -182,8 +182,7 @@ class ClusterLabTest {
                     + "\"vlan\":100}";
             CniCall.Result add = CniCall.add(n1.daemon().socket(), "pod-1", pod.path().toString(), "eth0", conf).run();
             assertThat(add.exitCode()).as("CNI ADD: %s", add).isZero();
-            JsonNode result = add.json();
-            String hostVeth = result.path("interfaces").get(0).path("name").asText();
+            String hostVeth = CniLab.hostVeth(add.json());
             KernelState k = n1.kernel();
             assertThat(k.master(hostVeth)).contains("data-br");
             assertThat(k.pvid(hostVeth)).hasValue(100);

@@ -28,12 +28,12 @@ public final class MockApiServerMain {
             try (KubernetesClient kube = server.client()) {
                 kube.nodes().resource(new NodeBuilder().withNewMetadata().withName(args[3]).endMetadata().build())
                         .create();
-                kube.resources(ClusterNetwork.class).resource(Objects.clusterNetwork("mgmt")).create();
-                kube.resources(ClusterNetwork.class).resource(Objects.clusterNetwork("data")).create();
+                kube.resources(ClusterNetwork.class).resource(ClusterObjects.clusterNetwork("mgmt")).create();
+                kube.resources(ClusterNetwork.class).resource(ClusterObjects.clusterNetwork("data")).create();
                 int nads = Integer.parseInt(args[4]);
                 for (int i = 0; i < nads; i++) {
                     kube.resources(NetworkAttachmentDefinition.class)
-                            .resource(Objects.vlanNad("ns" + (i % 20), "vlan" + (i + 2), "data", 2 + i % 4000)).create();
+                            .resource(ClusterObjects.vlanNad("ns" + (i % 20), "vlan" + (i + 2), "data", 2 + i % 4000)).create();
                 }
             }
         }

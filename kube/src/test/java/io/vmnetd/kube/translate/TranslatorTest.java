@@ -1,11 +1,11 @@
 package io.vmnetd.kube.translate;
 
-import static io.vmnetd.kube.testing.Objects.nad;
-import static io.vmnetd.kube.testing.Objects.trunkNad;
-import static io.vmnetd.kube.testing.Objects.untaggedNad;
-import static io.vmnetd.kube.testing.Objects.vlanConfig;
-import static io.vmnetd.kube.testing.Objects.vlanNad;
-import static io.vmnetd.kube.testing.Objects.withRoute;
+import static io.vmnetd.kube.testing.ClusterObjects.nad;
+import static io.vmnetd.kube.testing.ClusterObjects.trunkNad;
+import static io.vmnetd.kube.testing.ClusterObjects.untaggedNad;
+import static io.vmnetd.kube.testing.ClusterObjects.vlanConfig;
+import static io.vmnetd.kube.testing.ClusterObjects.vlanNad;
+import static io.vmnetd.kube.testing.ClusterObjects.withRoute;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vmnetd.daemon.config.ClusterNetwork;
@@ -30,7 +30,7 @@ class TranslatorTest {
     static final VlanConfig DATA_RACK_A = vlanConfig("data-a", "data", Map.of("rack", "a"), "eth1", "eth2");
 
     static Translation translate(List<VlanConfig> vcs, List<NetworkAttachmentDefinition> nads, Running previous) {
-        return Translator.translate(new Translator.Objects(NODE, CNS, vcs, nads), previous);
+        return Translator.translate(new Translator.Inputs(NODE, CNS, vcs, nads), previous);
     }
 
     static ClusterNetwork data(String... nics) {
@@ -123,7 +123,7 @@ class TranslatorTest {
     void aRelabelledNodeLeavesTheNetwork() {
         Running before = translate(List.of(DATA_RACK_A), List.of(vlanNad("default", "vlan100", "data", 100)),
                 Running.empty()).running();
-        Translation t = Translator.translate(new Translator.Objects(Map.of("rack", "b"), CNS, List.of(DATA_RACK_A),
+        Translation t = Translator.translate(new Translator.Inputs(Map.of("rack", "b"), CNS, List.of(DATA_RACK_A),
                 List.of(vlanNad("default", "vlan100", "data", 100))), before);
 
         assertThat(t.running()).isEqualTo(Running.empty());

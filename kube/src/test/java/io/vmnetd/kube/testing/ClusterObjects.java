@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Map;
 
 /** The cluster objects a test makes, built as Harvester's UI would write them. */
-public final class Objects {
-    private Objects() {}
+public final class ClusterObjects {
+    private ClusterObjects() {}
 
     public static ClusterNetwork clusterNetwork(String name) {
         ClusterNetwork cn = new ClusterNetwork();
