@@ -3,6 +3,11 @@ package io.vmnetd.daemon;
 import io.vmnetd.daemon.api.ApiLimits;
 import io.vmnetd.daemon.api.ApiServer;
 import io.vmnetd.daemon.api.ApiServerOptions;
+import io.vmnetd.daemon.cluster.ClusterMode;
+import io.vmnetd.daemon.cluster.ComposedConfig;
+import io.vmnetd.daemon.cluster.ConfigComposer;
+import io.vmnetd.daemon.cluster.NetworkSources;
+import io.vmnetd.daemon.cluster.NetworkStates;
 import io.vmnetd.daemon.cni.CniService;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigLayers;
@@ -51,7 +56,7 @@ public final class Daemon implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     private final Metrics metrics = new Metrics();
     private RtNetlink host;
-    private ReconcileLoop loop;
+    private volatile ReconcileLoop loop;
     private ApiServer api;
     private DaemonService service;
     private CniService cni;
@@ -64,6 +69,8 @@ public final class Daemon implements AutoCloseable {
     });
     private Optional<Watchdog> watchdog = Optional.empty();
     private ConnectivityMonitor connectivity;
+    /** Kubernetes mode; empty (and its module never loaded) without a kubernetes section. */
+    private volatile Optional<ClusterMode> cluster = Optional.empty();
 
     private Daemon() {}
 
@@ -96,6 +103,7 @@ public final class Daemon implements AutoCloseable {
             public void reconciled(boolean succeeded, Duration took) {
                 drift.reconciled(succeeded, took);
                 watchNetworkStates(reconciler.problems().keySet());
+                cluster.ifPresent(ClusterMode::reconciled);
                 if (succeeded && service != null && !service.isReady()) {
                     becomeReady();
                 }
@@ -121,6 +129,15 @@ public final class Daemon implements AutoCloseable {
         connectivity = new ConnectivityMonitor(new VethProbePorts(host, probeIdentity), probeIdentity,
                 metrics.registry());
         service = new DaemonService(reconciler, host, journal, metrics, layers, drift, cni::handle, connectivity);
+        if (config.kubernetes().isPresent()) {
+            ComposedConfig composed = new ComposedConfig(reconciler, config);
+            cluster = Optional.of(new ClusterMode(NetworkSources.openKubernetes(config), composed,
+                    () -> NetworkStates.read(reconciler, host), this::requestFullReconcile));
+            service.useComposer(composed);
+            // Connectivity checks' results go to the cluster (a VlanStatus condition, Harvester's annotation).
+            connectivity.onResult((name, result) -> ClusterConnectivity.of(name, result)
+                    .ifPresent(r -> cluster.ifPresent(c -> c.source().connectivity(r))));
+        }
         metrics.gauge("vmnetd_ports", "VM ports attached by CNI", () -> journal.all().size());
         metrics.gauge("vmnetd_links", "links in the node's namespace as the last reconcile read them",
                 reconciler::linksLastRead);
@@ -133,6 +150,8 @@ public final class Daemon implements AutoCloseable {
                         .withLimits(ApiLimits.of(config.api())));
         LOG.info("vmnetd " + DaemonService.VERSION + " serving " + config.socket());
 
+        // The cluster's last good networks join the first reconcile; the API server is not waited for.
+        cluster.ifPresent(ClusterMode::start);
         loop = new ReconcileLoop(reconciler, Duration.ofSeconds(config.resyncSeconds()));
         ReconcileRun first = reconciler.reconcileAll(Reason.STARTUP);
         if (!first.succeeded()) {
@@ -171,6 +190,13 @@ public final class Daemon implements AutoCloseable {
             cni.reclaimer().sweep();
         } catch (RuntimeException e) {
             LOG.warning("reclaim sweep failed: " + e);
+        }
+    }
+
+    private void requestFullReconcile() {
+        ReconcileLoop l = loop;
+        if (l != null) {
+            l.request(Scope.ALL, Reason.CONFIG);
         }
     }
 
@@ -221,6 +247,7 @@ public final class Daemon implements AutoCloseable {
         notify.stopping();
         watchdog.ifPresent(Watchdog::close);
         background.shutdownNow();
+        cluster.ifPresent(ClusterMode::close);
         if (api != null) {
             api.close();
         }

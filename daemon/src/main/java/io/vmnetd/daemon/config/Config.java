@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param metricsListen an extra TCP listener for {@code /metrics}; the socket always serves it
  * @param api the API socket's connection caps and CNI workers
  * @param connectivity how VM networks with a route are checked
+ * @param kubernetes Kubernetes mode, off when empty
  */
 public record Config(
         Path socket,
@@ -32,7 +33,8 @@ public record Config(
         ApiSettings api,
         List<ClusterNetwork> clusterNetworks,
         List<VmNetwork> vmNetworks,
-        ConnectivitySettings connectivity) {
+        ConnectivitySettings connectivity,
+        Optional<KubernetesSettings> kubernetes) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/vmnetd/vmnetd.yaml");
     public static final Path DEFAULT_SOCKET = Path.of("/run/vmnetd/vmnetd.sock");
@@ -56,14 +58,30 @@ public record Config(
         clusterNetworks = List.copyOf(clusterNetworks);
         vmNetworks = List.copyOf(vmNetworks);
         Objects.requireNonNull(connectivity, "connectivity");
+        Objects.requireNonNull(kubernetes, "kubernetes");
     }
 
-    /** A config with the default API limits and connectivity settings. */
+    /** A config without Kubernetes mode. */
+    public Config(Path socket, String socketGroup, Optional<String> adminGroup, Path stateDir, String logLevel,
+                  int resyncSeconds, CniSettings cni, Optional<HostPort> metricsListen, ApiSettings api,
+                  List<ClusterNetwork> clusterNetworks, List<VmNetwork> vmNetworks,
+                  ConnectivitySettings connectivity) {
+        this(socket, socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metricsListen, api,
+                clusterNetworks, vmNetworks, connectivity, Optional.empty());
+    }
+
+    /** A config with the default API limits and connectivity settings, without Kubernetes mode. */
     public Config(Path socket, String socketGroup, Optional<String> adminGroup, Path stateDir, String logLevel,
                   int resyncSeconds, CniSettings cni, Optional<HostPort> metricsListen,
                   List<ClusterNetwork> clusterNetworks, List<VmNetwork> vmNetworks) {
         this(socket, socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metricsListen,
                 ApiSettings.defaults(), clusterNetworks, vmNetworks, ConnectivitySettings.defaults());
+    }
+
+    /** This config with other networks (e.g. the file's plus those of a cluster), every setting kept. */
+    public Config withNetworks(List<ClusterNetwork> clusterNetworks, List<VmNetwork> vmNetworks) {
+        return new Config(socket, socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metricsListen, api,
+                clusterNetworks, vmNetworks, connectivity, kubernetes);
     }
 
     /** What an empty file means: every default and no networks. */

@@ -30,7 +30,7 @@ public final class ConfigLayers {
     /** Settings read from the file only: over the API they are refused, naming the field. */
     public static final List<String> FILE_ONLY = List.of("socket", "socketGroup", "adminGroup", "stateDir",
             "metrics.listen", "cni.ipamDirs", "cni.netnsPaths", "api.maxConnections", "api.maxConnectionsPerUser",
-            "api.cniWorkers");
+            "api.cniWorkers", "kubernetes");
 
     /**
      * @param effective what runs: the file's settings, with the overlay's where it has some
@@ -86,7 +86,7 @@ public final class ConfigLayers {
                 overlay.cni().reclaimInterval(), file.cni().netnsPaths());
         return new Config(file.socket(), file.socketGroup(), file.adminGroup(), file.stateDir(), overlay.logLevel(),
                 overlay.resyncSeconds(), cni, file.metricsListen(), file.api(), overlay.clusterNetworks(),
-                overlay.vmNetworks(), overlay.connectivity());
+                overlay.vmNetworks(), overlay.connectivity(), file.kubernetes());
     }
 
     /**
@@ -117,6 +117,7 @@ public final class ConfigLayers {
             case "api.maxConnections" -> c.api().maxConnections();
             case "api.maxConnectionsPerUser" -> c.api().maxConnectionsPerUser();
             case "api.cniWorkers" -> c.api().cniWorkers();
+            case "kubernetes" -> c.kubernetes();
             default -> throw new IllegalArgumentException(key);
         };
     }

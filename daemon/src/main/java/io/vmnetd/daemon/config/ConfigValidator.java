@@ -11,7 +11,8 @@ import java.util.regex.Pattern;
 final class ConfigValidator {
 
     private static final List<String> KEYS = List.of("socket", "socketGroup", "adminGroup", "stateDir", "logLevel",
-            "resyncSeconds", "cni", "metrics", "api", "connectivity", "clusterNetworks", "vmNetworks");
+            "resyncSeconds", "cni", "metrics", "api", "connectivity", "clusterNetworks", "vmNetworks",
+            "kubernetes");
     private static final List<String> CNI_KEYS = List.of("ipamDirs", "ipamTimeoutSeconds", "reclaimSeconds",
             "netnsPaths");
     private static final List<String> METRICS_KEYS = List.of("listen");
@@ -58,7 +59,8 @@ final class ConfigValidator {
                 api(fields),
                 clusterNetworks.networks(),
                 vmNetworks,
-                connectivity(fields));
+                connectivity(fields),
+                KubernetesValidator.validate(fields));
     }
 
     private ConnectivitySettings connectivity(MappingFields top) {

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiConsumer;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -71,10 +72,17 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
         }
     }
 
+    private volatile BiConsumer<String, Connectivity> listener = (name, result) -> {};
+
     public ConnectivityMonitor(ProbePorts ports, ProbeIdentity identity, MeterRegistry registry) {
         this.ports = ports;
         this.identity = identity;
         this.metrics = new ConnectivityMetrics(registry);
+    }
+
+    /** Who else hears of each finished check (Kubernetes mode reports them to the cluster); nobody by default. */
+    public void onResult(BiConsumer<String, Connectivity> listener) {
+        this.listener = listener;
     }
 
     /** What a network without a check shows. */
@@ -301,6 +309,7 @@ public final class ConnectivityMonitor implements ConnectivityChecks, AutoClosea
         w.last = result;
         states.put(name, result.state());
         metrics.checked(name, result);
+        listener.accept(name, result);
         Duration interval = Duration.ofSeconds(settings.intervalSeconds());
         Duration next = w.again ? SETTLE : Duration.ofNanos((long) (interval.toNanos() * (0.9 + 0.2 * random.nextDouble())));
         w.again = false;

@@ -155,7 +155,7 @@ public final class ReconcileLoop implements AutoCloseable {
             return;
         }
         Optional<String> name = event.name();
-        name.ifPresent(reconciler.ports()::forget);
+        name.ifPresent(n -> reconciler.ports().seen(n, event));
         if (name.isEmpty() || unchangedForThePlanner(event)) {
             return;
         }

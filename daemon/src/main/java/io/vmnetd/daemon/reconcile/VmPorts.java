@@ -3,6 +3,7 @@ package io.vmnetd.daemon.reconcile;
 import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.LinkEvent;
 import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.RtNetlink;
 import io.vmnetd.daemon.netns.NamespaceFiles;
@@ -173,9 +174,21 @@ public final class VmPorts {
         }
     }
 
-    /** Something happened to link {@code name}: if it is a bridge, it is read again before the next port joins. */
-    public void forget(String name) {
-        bridges.remove(name);
+    /**
+     * Link {@code name} changed as {@code event} shows it: a bridge's event carries the whole link, which is then
+     * what the next port joins (a port joining makes its bridge announce itself, so forgetting it would cost every
+     * ADD a read); a deleted bridge, or an event without the link, is read again before the next port joins.
+     */
+    public void seen(String name, LinkEvent event) {
+        if (event.type() == LinkEvent.Type.LINK_UPDATED && event.link().isPresent()) {
+            if (bridges.containsKey(name)) {
+                remember(event.link().get());
+            }
+            return;
+        }
+        if (event.type() == LinkEvent.Type.LINK_DELETED || event.type() == LinkEvent.Type.RESYNC_NEEDED) {
+            bridges.remove(name);
+        }
     }
 
     /** The bridge, the ports of {@code n} that exist, and their VLANs. */

@@ -4,6 +4,7 @@ import io.vmnetd.daemon.api.Caller;
 import io.vmnetd.daemon.api.DaemonApi;
 import io.vmnetd.daemon.api.ForbiddenException;
 import io.vmnetd.daemon.cni.CniReply;
+import io.vmnetd.daemon.cluster.ConfigComposer;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigException;
 import io.vmnetd.daemon.config.ConfigLayers;
@@ -54,6 +55,8 @@ public final class DaemonService implements DaemonApi {
     private final Object configLock = new Object();
     private final ConnectivityChecks connectivity;
     private final NetworkCheck networkCheck;
+    /** How a config file's networks join those of other sources (Kubernetes mode); the file alone by default. */
+    private volatile ConfigComposer composer;
 
     public DaemonService(Reconciler reconciler, RtNetlink host, AttachmentJournal journal, Metrics metrics,
                          ConfigLayers.Layered layers, DriftCounter drift, Function<byte[], CniReply> cni,
@@ -67,6 +70,12 @@ public final class DaemonService implements DaemonApi {
         this.drift = drift;
         this.cni = cni;
         this.networkCheck = new NetworkCheck(reconciler);
+        this.composer = ConfigComposer.fileOnly(reconciler);
+    }
+
+    /** Composes every config change with another source's networks from now on. */
+    public void useComposer(ConfigComposer composer) {
+        this.composer = composer;
     }
 
     public void markReady() {
@@ -164,10 +173,11 @@ public final class DaemonService implements DaemonApi {
                     fileOnly.size()) : ""), fileOnly.get(0));
         }
         Config effective = ConfigLayers.merge(running.file(), candidate);
+        Config composed = composer.check(effective); // a network the cluster declares differently is refused
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("dryRun", dryRun);
         if (dryRun) {
-            out.put("plan", reconciler.dryRun(effective));
+            out.put("plan", reconciler.dryRun(composed));
             return out;
         }
         synchronized (configLock) {
@@ -214,6 +224,7 @@ public final class DaemonService implements DaemonApi {
             try {
                 ConfigLayers.Layered reloaded = ConfigLayers.load(file, ConfigLoader.load(file));
                 Config candidate = reloaded.effective();
+                composer.check(candidate);
                 io.vmnetd.daemon.log.Logging.setLevel(candidate.logLevel());
                 List<String> restart = restartNeeded(reconciler.config(), candidate);
                 if (!restart.isEmpty()) {
@@ -230,7 +241,7 @@ public final class DaemonService implements DaemonApi {
     }
 
     private ReconcileRun apply(Config candidate, Reason reason) {
-        reconciler.setConfig(candidate);
+        composer.apply(candidate);
         ReconcileRun run = reconciler.reconcileAll(reason);
         if (run.succeeded()) {
             markReady();
@@ -257,6 +268,9 @@ public final class DaemonService implements DaemonApi {
         }
         if (!running.api().equals(candidate.api())) {
             out.add("api");
+        }
+        if (!running.kubernetes().equals(candidate.kubernetes())) {
+            out.add("kubernetes");
         }
         return out;
     }

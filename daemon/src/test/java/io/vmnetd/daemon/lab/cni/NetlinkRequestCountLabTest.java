@@ -91,8 +91,9 @@ class NetlinkRequestCountLabTest {
         }
 
         String types() {
-            return kernel.stream().collect(Collectors.groupingBy(r -> r.type(), Collectors.counting())).entrySet()
-                    .stream().map(e -> "type " + e.getKey() + " x" + e.getValue()).collect(Collectors.joining(", "));
+            // type/flags in the order they came: a dump (flags 0x301) tells itself from a get (0x1) or a change
+            return kernel.stream().map(r -> r.type() + "/0x" + Integer.toHexString(r.flags()))
+                    .collect(Collectors.joining(" "));
         }
     }
 

@@ -1,0 +1,38 @@
+package io.vmnetd.daemon.cluster;
+
+import io.vmnetd.daemon.config.ClusterNetwork;
+import io.vmnetd.daemon.config.VmNetwork;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/** Names the fields in which two declarations of one network differ, in the config file's field names. */
+final class NetworkDifferences {
+    private NetworkDifferences() {}
+
+    static String of(ClusterNetwork file, ClusterNetwork source) {
+        List<String> d = new ArrayList<>();
+        compare(d, "mtu", file.mtu(), source.mtu());
+        compare(d, "uplink.nics", file.uplink().nics(), source.uplink().nics());
+        compare(d, "uplink.bond.mode", file.uplink().mode().kernelName(), source.uplink().mode().kernelName());
+        compare(d, "uplink.bond.miimon", file.uplink().miimon(), source.uplink().miimon());
+        compare(d, "uplink.txQueueLen", file.uplink().txQueueLen(), source.uplink().txQueueLen());
+        return String.join("; ", d);
+    }
+
+    static String of(VmNetwork file, VmNetwork source) {
+        List<String> d = new ArrayList<>();
+        compare(d, "clusterNetwork", file.clusterNetwork(), source.clusterNetwork());
+        compare(d, "type", file.type(), source.type());
+        compare(d, "vlan", file.vlan(), source.vlan());
+        compare(d, "trunk", file.trunk(), source.trunk());
+        compare(d, "route", file.route(), source.route());
+        return String.join("; ", d);
+    }
+
+    private static void compare(List<String> out, String field, Object file, Object source) {
+        if (!Objects.equals(file, source)) {
+            out.add(field + " is " + file + " in the file, " + source + " in the cluster");
+        }
+    }
+}
