@@ -176,7 +176,7 @@ class TranslatorTest {
                 Optional.of(Route.manual("10.0.100.0/24", "10.0.100.1"))));
         assertThat(vms.get("team-b/vlan100").network().vlan()).as("one VID for two namespaces").hasValue(100);
         assertThat(vms.get("default/native").network()).isEqualTo(new VmNetwork("default-native", "data",
-                VmNetworkType.UntaggedNetwork, OptionalInt.empty(), List.of(), Optional.empty()));
+                VmNetworkType.UntaggedNetwork, OptionalInt.empty(), List.of(), Optional.of(Route.auto())));
         assertThat(vms.get("default/trunk").network().trunk())
                 .containsExactly(new VidRange(200, 299), new VidRange(42, 42));
         assertThat(vms.get("default/on-mgmt").network().clusterNetwork()).isEqualTo("mgmt");
