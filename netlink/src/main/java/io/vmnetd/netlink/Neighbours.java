@@ -37,6 +37,10 @@ public final class Neighbours {
      * (NTF_USE): the entry is made if there is none, and solicitations go out unless it is being resolved or holds
      * an address already. On IPv4 they are ARP requests with the link's own address as sender, or 0.0.0.0 (an
      * RFC 5227 probe) when the link has none. Read the outcome with {@link #find}.
+     *
+     * <p>In a namespace where no address was ever configured (not even loopback's), the kernel has no local table
+     * yet and takes every address for a broadcast one: the entry becomes NOARP with ff:ff:ff:ff:ff:ff and nothing
+     * is sent. Bringing {@code lo} up is enough.
      */
     public void resolve(int linkIndex, InetAddress address) {
         MessageBuilder m = message(Rtnl.RTM_NEWNEIGH, Nl.F_CREATE, linkIndex, address, Nda.NTF_USE);

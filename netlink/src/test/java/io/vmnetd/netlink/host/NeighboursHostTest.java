@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
  * {@code ip ntable show} and tcpdump: "prober" has v0 without an IPv4 address, "peer" has its other end v1 at
  * 10.30.0.1/24.
  */
-class NeighboursHostTest {
+public class NeighboursHostTest {
     private static final InetAddress PEER = IpPrefix.parseAddress("10.30.0.1");
     private static final InetAddress NOBODY = IpPrefix.parseAddress("10.30.0.77");
 
