@@ -15,6 +15,7 @@ public final class LinkChange {
     private Optional<MacAddress> mac = Optional.empty();
     private OptionalInt txQueueLength = OptionalInt.empty();
     private Optional<Boolean> promiscuous = Optional.empty();
+    private Optional<Ipv6AddrGenMode> ipv6AddrGenMode = Optional.empty();
     private NetNs namespace;
 
     public static LinkChange create() {
@@ -70,6 +71,16 @@ public final class LinkChange {
         return this;
     }
 
+    /**
+     * How the link gets its IPv6 link-local address. It matters only when the link goes up: the kernel applies
+     * the mode after any up in the same message, so set it in a change of its own before. A kernel without IPv6
+     * refuses it with EAFNOSUPPORT; one also refuses it on link creation, hence no such setting in {@link LinkSpec}.
+     */
+    public LinkChange ipv6AddrGenMode(Ipv6AddrGenMode mode) {
+        this.ipv6AddrGenMode = Optional.of(Arguments.notNull("ipv6 addrgenmode", mode));
+        return this;
+    }
+
     /** Moves the link into another namespace; the caller keeps ownership of {@code ns}. */
     public LinkChange namespace(NetNs ns) {
         this.namespace = Arguments.notNull("namespace", ns);
@@ -104,12 +115,16 @@ public final class LinkChange {
         return promiscuous;
     }
 
+    public Optional<Ipv6AddrGenMode> ipv6AddrGenMode() {
+        return ipv6AddrGenMode;
+    }
+
     public Optional<NetNs> namespace() {
         return Optional.ofNullable(namespace);
     }
 
     public boolean isEmpty() {
         return up.isEmpty() && mtu.isEmpty() && masterIndex.isEmpty() && newName.isEmpty() && mac.isEmpty()
-                && txQueueLength.isEmpty() && promiscuous.isEmpty() && namespace == null;
+                && txQueueLength.isEmpty() && promiscuous.isEmpty() && ipv6AddrGenMode.isEmpty() && namespace == null;
     }
 }

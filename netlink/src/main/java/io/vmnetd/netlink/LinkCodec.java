@@ -133,6 +133,13 @@ final class LinkCodec {
         change.txQueueLength().ifPresent(q -> m.u32(Ifla.TXQLEN, q));
         change.masterIndex().ifPresent(master -> m.u32(Ifla.MASTER, master));
         change.namespace().ifPresent(ns -> m.u32(Ifla.NET_NS_FD, ns.fd()));
+        change.ipv6AddrGenMode().ifPresent(mode -> {
+            int spec = m.beginNested(Ifla.AF_SPEC);
+            int inet6 = m.beginNested(Native.AF_INET6);
+            m.u8(Rtnl.Inet6.ADDR_GEN_MODE, mode.number());
+            m.endNested(inet6);
+            m.endNested(spec);
+        });
         return m;
     }
 

@@ -6,7 +6,7 @@ import java.nio.file.Path;
 
 /**
  * A handle on rtnetlink in one network namespace: the entry point to {@link Links}, {@link BridgeVlans},
- * {@link Addresses} and {@link Routes}.
+ * {@link Addresses}, {@link Routes} and {@link Neighbours}.
  *
  * <p><b>Thread-safety:</b> a handle may be shared by any number of threads; their requests are serialised on its
  * socket and each gets its own reply. For parallelism, open more handles. A handle opened for another namespace
@@ -19,6 +19,7 @@ public final class RtNetlink implements AutoCloseable {
     private final BridgeVlans bridgeVlans;
     private final Addresses addresses;
     private final Routes routes;
+    private final Neighbours neighbours;
 
     private RtNetlink(NetlinkSocket socket, Connection.Observer observer) {
         this.connection = new Connection(socket, observer);
@@ -27,6 +28,7 @@ public final class RtNetlink implements AutoCloseable {
         this.bridgeVlans = new BridgeVlans(connection, links);
         this.addresses = new Addresses(connection, links);
         this.routes = new Routes(connection);
+        this.neighbours = new Neighbours(connection);
     }
 
     /** A handle on the calling thread's namespace. */
@@ -74,6 +76,10 @@ public final class RtNetlink implements AutoCloseable {
 
     public Routes routes() {
         return routes;
+    }
+
+    public Neighbours neighbours() {
+        return neighbours;
     }
 
     @Override

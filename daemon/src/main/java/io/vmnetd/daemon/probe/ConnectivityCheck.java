@@ -6,6 +6,7 @@ import io.vmnetd.daemon.probe.dhcp.DhcpMessage;
 import io.vmnetd.daemon.probe.dhcp.DhcpMessageType;
 import io.vmnetd.daemon.probe.dhcp.DhcpOption;
 import io.vmnetd.daemon.probe.net.Backoff;
+import io.vmnetd.daemon.probe.net.Datagrams;
 import io.vmnetd.daemon.probe.net.Deadline;
 import io.vmnetd.daemon.probe.net.Ipv4Address;
 import io.vmnetd.netlink.Link;
@@ -21,7 +22,8 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * One check of one VM network from inside its VLAN, top to bottom: a throwaway namespace and port on the VLAN;
  * in auto mode a DHCP DISCOVER whose OFFER gives CIDR and gateway (no REQUEST is ever sent: no lease is taken); ARP
- * probes of the gateway; ICMP echo when the route asks. Everything it made is gone when it returns. All waits fit
+ * probes of the gateway; ICMP echo when the route asks. All of it through the kernel's own IPv4 (a UDP socket, ARP
+ * resolution asked for over netlink, a raw ICMP socket), never whole frames: the unit allows no packet sockets. Everything it made is gone when it returns. All waits fit
  * in {@code timeout}, counted once the port is ready (setting it up is bounded on its own: carrier within 2 s,
  * forwarding within 2 s): DHCP ends by 60% of it (servers that ping an address before offering it answer late:
  * ISC dhcpd after 1 s, dnsmasq after up to 3 s), ARP and echo each take up to {@link #PHASE_LIMIT} of the rest.
@@ -29,7 +31,6 @@ import java.util.concurrent.ThreadLocalRandom;
 public final class ConnectivityCheck {
     /** RFC 2131 retransmits from 4 s up; a probe bounded by seconds starts faster and backs off the same way. */
     static final Backoff DHCP_BACKOFF = new Backoff(Duration.ofMillis(1000), Duration.ofSeconds(4), 0.1);
-    static final Backoff ARP_BACKOFF = new Backoff(Duration.ofMillis(250), Duration.ofSeconds(1), 0.1);
     static final Backoff ECHO_BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(1), 0.1);
     /** How long a borrowed source address must stay unanswered before the probe uses it. */
     private static final Duration SOURCE_IN_USE_WAIT = Duration.ofMillis(600);
@@ -92,17 +93,18 @@ public final class ConnectivityCheck {
     private Outcome probe(ProbeTarget target, NetNs ns) {
         MacAddress mac = identity.probeMac(target.vmNetwork());
         try (ProbePorts.ProbePort port = ports.attach(target, ns);
-             RtNetlink inside = RtNetlink.open();
-             PacketSocket socket = PacketSocket.open(awaitCarrier(inside).index())) {
+             RtNetlink inside = RtNetlink.open()) {
+            Link link = awaitCarrier(inside);
+            GatewayProbe gatewayProbe = new GatewayProbe(inside, link);
             // The clock starts once the port is ready, so that a slow set-up never eats the exchanges' time.
             Deadline deadline = Deadline.after(timeout);
             Learned learned = target.route().mode() == Route.Mode.AUTO
-                    ? discover(socket, mac, target, new Deadline(deadline.nanos() - timeout.toNanos() * 4 / 10))
+                    ? discover(link, mac, target, new Deadline(deadline.nanos() - timeout.toNanos() * 4 / 10))
                     : configured(target.route());
             if (learned instanceof Outcome end) {
                 return end;
             }
-            return checkGateway(new GatewayProbe(socket, mac), target, (Subnet) learned, deadline);
+            return checkGateway(gatewayProbe, target, (Subnet) learned, deadline);
         }
     }
 
@@ -128,8 +130,13 @@ public final class ConnectivityCheck {
         }
     }
 
-    private Learned discover(PacketSocket socket, MacAddress mac, ProbeTarget target, Deadline deadline) {
-        DhcpExchange dhcp = new DhcpExchange(socket, mac);
+    private Learned discover(Link link, MacAddress mac, ProbeTarget target, Deadline deadline) {
+        try (Datagrams socket = InetSocket.udp(link.name(), DhcpExchange.CLIENT_PORT)) {
+            return discover(new DhcpExchange(socket, mac), mac, target, deadline);
+        }
+    }
+
+    private Learned discover(DhcpExchange dhcp, MacAddress mac, ProbeTarget target, Deadline deadline) {
         DhcpMessage discover = DhcpMessage.fromClient(DhcpMessageType.DISCOVER,
                         ThreadLocalRandom.current().nextInt(), mac)
                 .with(DhcpOption.PARAMETER_REQUEST_LIST, PARAMETERS);
@@ -158,7 +165,7 @@ public final class ConnectivityCheck {
         Optional<String> cidr = Optional.of(subnet.cidr());
         Optional<Ipv4Address> gateway = Optional.of(subnet.gateway());
         long start = System.nanoTime();
-        Optional<MacAddress> gatewayMac = probe.arp(subnet.gateway(), ARP_BACKOFF, deadline.within(PHASE_LIMIT));
+        Optional<MacAddress> gatewayMac = probe.arp(subnet.gateway(), deadline.within(PHASE_LIMIT));
         if (gatewayMac.isEmpty()) {
             return new Outcome(ConnectivityState.INACTIVE, cidr, gateway, "gateway " + subnet.gateway()
                     + " did not answer " + probe.arpSent() + " ARP probes in " + millis(System.nanoTime() - start)
@@ -176,13 +183,14 @@ public final class ConnectivityCheck {
             return new Outcome(ConnectivityState.ERROR, cidr, gateway, found + "; pingFrom " + source.get()
                     + " is not inside the offered " + subnet.cidr());
         }
-        Optional<MacAddress> owner = probe.arp(source.get(), ARP_BACKOFF, deadline.within(SOURCE_IN_USE_WAIT));
+        Optional<MacAddress> owner = probe.arp(source.get(), deadline.within(SOURCE_IN_USE_WAIT));
+        probe.forget(source.get());
         if (owner.isPresent()) {
             return new Outcome(ConnectivityState.ERROR, cidr, gateway, found + "; not pinging from " + source.get()
                     + ": it is in use by " + owner.get());
         }
         long pingStart = System.nanoTime();
-        Optional<Duration> rtt = probe.ping(source.get(), subnet.gateway(), gatewayMac.get(), ECHO_BACKOFF,
+        Optional<Duration> rtt = probe.ping(source.get(), subnet.prefixLength(), subnet.gateway(), ECHO_BACKOFF,
                 deadline.within(PHASE_LIMIT));
         if (rtt.isEmpty()) {
             return new Outcome(ConnectivityState.INACTIVE, cidr, gateway, found + " but not " + probe.echoSent()

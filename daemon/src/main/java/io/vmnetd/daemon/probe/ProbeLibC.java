@@ -9,24 +9,29 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * The libc calls the probe needs beyond the netlink module's: a packet socket on the probe's interface and a
- * network namespace of its own. Buffers are direct, so jnr-ffi passes their address without copying; every call
+ * The libc calls the probe needs beyond the netlink module's: IPv4 sockets bound to the probe's interface (UDP for
+ * DHCP, raw ICMP for echo) and a network namespace of its own. Buffers are direct, so jnr-ffi passes their address without copying; every call
  * that can fail saves errno for {@link #errno()}. Public only because jnr-ffi implements it in a class loader of its own.
  */
 public interface ProbeLibC {
-    int AF_PACKET = 17;
+    int AF_INET = 2;
+    int SOCK_DGRAM = 2;
     int SOCK_RAW = 3;
     int SOCK_CLOEXEC = 0x80000;
-    int ETH_P_ALL = 0x0003;
+    int IPPROTO_ICMP = 1;
+    int SOL_SOCKET = 1;
+    int SO_BROADCAST = 6;
+    int SO_BINDTODEVICE = 25;
     int POLLIN = 0x1;
     int CLONE_NEWNET = 0x40000000;
     int EINTR = 4;
     int EAGAIN = 11;
-    /** sll_pkttype of a frame this host sent: a packet socket sees its own frames too. */
-    int PACKET_OUTGOING = 4;
 
     @SaveError
     int socket(int domain, int type, int protocol);
+
+    @SaveError
+    int setsockopt(int fd, int level, int optname, @In ByteBuffer optval, int optlen);
 
     @SaveError
     int bind(int fd, @In ByteBuffer sockaddr, int addrlen);

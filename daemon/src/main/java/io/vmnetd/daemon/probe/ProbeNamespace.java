@@ -3,25 +3,17 @@ package io.vmnetd.daemon.probe;
 import static io.vmnetd.daemon.probe.ProbeLibC.libc;
 
 import io.vmnetd.netlink.NetNs;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
-import java.nio.file.Path;
+import io.vmnetd.netlink.RtNetlink;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
-import java.util.logging.Logger;
 
 /**
  * A throwaway network namespace, alive only while a check runs: a new thread leaves the daemon's namespace with
  * unshare(CLONE_NEWNET), runs the check there and ends. Nothing pins the namespace in a file system, so when the
  * thread ends and the last descriptor on it closes (or the daemon dies, even by SIGKILL) the kernel destroys it,
- * and with it every link inside and their veth peers. IPv6 is off in it, so the probe's interface sends nothing
- * of its own (no router solicitation, no duplicate address detection, no MLD report).
+ * and with it every link inside and their veth peers.
  */
 final class ProbeNamespace {
-    private static final Logger LOG = Logger.getLogger(ProbeNamespace.class.getName());
-    private static volatile boolean ipv6Warned;
-
     private ProbeNamespace() {}
 
     /**
@@ -37,7 +29,7 @@ final class ProbeNamespace {
                     throw new ProbeException("cannot make the probe's network namespace: unshare(CLONE_NEWNET): "
                             + ProbeLibC.describe(ProbeLibC.errno()));
                 }
-                disableIpv6();
+                bringUpLoopback();
                 try (NetNs ns = NetNs.current()) {
                     result.set(work.apply(ns));
                 }
@@ -73,23 +65,13 @@ final class ProbeNamespace {
     }
 
     /**
-     * /proc/sys/net resolves to the namespace of the thread that opens it: this one's. Not fatal: where /proc/sys is
-     * read-only (systemd's ProtectKernelTunables) the check still works, its interface merely solicits routers.
+     * A new namespace has no local routing table until some address is configured, and without one the kernel
+     * takes every IPv4 address for a broadcast one: ARP resolution would never start (the entry is NOARP with
+     * ff:ff:ff:ff:ff:ff). Loopback's 127.0.0.1 makes the table.
      */
-    private static void disableIpv6() {
-        for (String scope : new String[] {"all", "default"}) {
-            try {
-                Files.writeString(Path.of("/proc/sys/net/ipv6/conf", scope, "disable_ipv6"), "1");
-            } catch (NoSuchFileException e) {
-                return; // a kernel without IPv6
-            } catch (IOException e) {
-                if (!ipv6Warned) {
-                    ipv6Warned = true;
-                    LOG.warning("cannot turn IPv6 off in the probe's namespace (" + e + "): its interface may send"
-                            + " IPv6 router solicitations and duplicate address detection");
-                }
-                return;
-            }
+    private static void bringUpLoopback() {
+        try (RtNetlink rtnl = RtNetlink.open()) {
+            rtnl.links().setUp("lo");
         }
     }
 }

@@ -11,7 +11,7 @@ public interface ProbePorts {
 
     /**
      * Makes the probe's port for {@code target}: its end {@link ProbeIdentity#PROBE_IFNAME} inside {@code probeNs},
-     * up, with the probe's MAC; the host end on the target's bridge as an access port of its VLAN, up.
+     * up, with the probe's MAC and without IPv6 (addrgenmode none: it sends no IPv6 of its own); the host end on the target's bridge as an access port of its VLAN, up.
      *
      * @throws ProbeException when the port cannot be made (no bridge, a VLAN the bridge cannot filter...)
      */

@@ -2,6 +2,7 @@ package io.vmnetd.daemon.probe;
 
 import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.daemon.model.VlanDiff;
+import io.vmnetd.netlink.Ipv6AddrGenMode;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkChange;
 import io.vmnetd.netlink.LinkKind;
@@ -16,7 +17,7 @@ import java.util.logging.Logger;
 
 /**
  * Probe ports as veth pairs made with rtnetlink on the node's handle: the probe's end is created straight inside
- * its namespace, the host end joins the bridge at the bridge's MTU (a smaller one would lower an auto-sized
+ * its namespace and set up there without IPv6, the host end joins the bridge at the bridge's MTU (a smaller one would lower an auto-sized
  * bridge's) with exactly the target's VLAN as PVID, untagged. Should the daemon die, the namespace dies with it
  * and takes the pair along; the host end is still deleted explicitly, so it is gone when a check returns.
  */
@@ -46,7 +47,7 @@ public final class VethProbePorts implements ProbePorts {
         String hostName = ProbeIdentity.hostName(target.vmNetwork());
         LinkSpec spec = LinkSpec.veth(ProbeIdentity.PROBE_IFNAME, hostName).namespace(probeNs)
                 .mac(identity.probeMac(target.vmNetwork())).peerMac(identity.hostMac(target.vmNetwork()))
-                .mtu(bridge.mtu()).up();
+                .mtu(bridge.mtu());
         try {
             host.links().create(spec);
         } catch (NetlinkException e) {
@@ -59,11 +60,32 @@ public final class VethProbePorts implements ProbePorts {
         }
         VethPort port = new VethPort(hostName);
         try {
+            bringUpWithoutIpv6(probeNs);
             join(port.hostName(), bridge, kind, target.vid());
             return port;
         } catch (RuntimeException e) {
             port.close();
             throw e;
+        }
+    }
+
+    /**
+     * Sets the probe's end up without a link-local address, so that it never sends IPv6 of its own (no duplicate
+     * address detection, router solicitation or MLD report) on the VLAN. Through netlink, as /proc/sys is read-only
+     * under the unit. The mode must be set before the link goes up; a kernel without IPv6 refuses it and is silent
+     * anyway.
+     */
+    private static void bringUpWithoutIpv6(NetNs probeNs) {
+        try (RtNetlink inside = RtNetlink.openIn(probeNs)) {
+            try {
+                inside.links().change(ProbeIdentity.PROBE_IFNAME,
+                        LinkChange.create().ipv6AddrGenMode(Ipv6AddrGenMode.NONE));
+            } catch (NetlinkException e) {
+                if (!e.is(Errno.EAFNOSUPPORT)) {
+                    throw e;
+                }
+            }
+            inside.links().setUp(ProbeIdentity.PROBE_IFNAME);
         }
     }
 

@@ -71,6 +71,13 @@ public final class MessageBuilder {
         return this;
     }
 
+    public MessageBuilder u64(int type, long value) {
+        header(type, 8);
+        buf.putLong(value);
+        pad();
+        return this;
+    }
+
     /** A NUL-terminated string. */
     public MessageBuilder string(int type, String value) {
         byte[] bytes = value.getBytes(StandardCharsets.UTF_8);

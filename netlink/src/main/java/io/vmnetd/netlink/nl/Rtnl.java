@@ -12,6 +12,10 @@ public final class Rtnl {
     public static final int RTM_NEWROUTE = 24;
     public static final int RTM_DELROUTE = 25;
     public static final int RTM_GETROUTE = 26;
+    public static final int RTM_NEWNEIGH = 28;
+    public static final int RTM_DELNEIGH = 29;
+    public static final int RTM_GETNEIGH = 30;
+    public static final int RTM_SETNEIGHTBL = 67;
     public static final int RTM_NEWVLAN = 112;
     public static final int RTM_DELVLAN = 113;
     public static final int RTM_GETVLAN = 114;
@@ -156,6 +160,40 @@ public final class Rtnl {
         public static final int ENTRY_STATE = 3;
 
         private VlanDb() {}
+    }
+
+    /** IFLA_INET6_*: inside IFLA_AF_SPEC's AF_INET6 attribute, and IN6_ADDR_GEN_MODE_* values. */
+    public static final class Inet6 {
+        public static final int ADDR_GEN_MODE = 8;
+
+        private Inet6() {}
+    }
+
+    /** NDA_*: neighbour attributes; NTF_* flags and NUD_* states of struct ndmsg. */
+    public static final class Nda {
+        public static final int DST = 1;
+        public static final int LLADDR = 2;
+        public static final int PROBES = 4;
+        public static final int IFINDEX = 8;
+
+        /** ndm_flags: act as if a packet needed the neighbour, starting resolution (no state is written). */
+        public static final int NTF_USE = 0x01;
+
+        private Nda() {}
+    }
+
+    /** NDTA_* of a neighbour table and NDTPA_* of its parameters (one set per device). */
+    public static final class Ndt {
+        public static final int NAME = 1;
+        public static final int PARMS = 6;
+
+        public static final int PARMS_IFINDEX = 1;
+        public static final int PARMS_RETRANS_TIME = 5;
+        public static final int PARMS_APP_PROBES = 9;
+        public static final int PARMS_UCAST_PROBES = 10;
+        public static final int PARMS_MCAST_PROBES = 11;
+
+        private Ndt() {}
     }
 
     /** IFA_*: address attributes. */

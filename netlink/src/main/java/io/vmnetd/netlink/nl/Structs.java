@@ -58,6 +58,34 @@ public final class Structs {
         }
     }
 
+    /** struct ndmsg: 12 bytes, opens RTM_{NEW,DEL,GET}NEIGH. */
+    public record NdMsg(int family, int index, int state, int flags, int type) {
+        public static final int LENGTH = 12;
+
+        public byte[] encode() {
+            ByteBuffer b = ByteBuffer.allocate(LENGTH).order(ByteOrder.nativeOrder());
+            b.put((byte) family).put((byte) 0).putShort((short) 0).putInt(index).putShort((short) state)
+                    .put((byte) flags).put((byte) type);
+            return b.array();
+        }
+
+        public static NdMsg decode(ByteBuffer p) {
+            check(p, LENGTH, "ndmsg");
+            return new NdMsg(p.get(0) & 0xff, p.getInt(4), p.getShort(8) & 0xffff, p.get(10) & 0xff, p.get(11) & 0xff);
+        }
+    }
+
+    /** struct ndtmsg: 4 bytes, opens RTM_{GET,SET}NEIGHTBL. */
+    public record NdtMsg(int family) {
+        public static final int LENGTH = 4;
+
+        public byte[] encode() {
+            ByteBuffer b = ByteBuffer.allocate(LENGTH).order(ByteOrder.nativeOrder());
+            b.put((byte) family).put((byte) 0).putShort((short) 0);
+            return b.array();
+        }
+    }
+
     /** struct br_vlan_msg: 8 bytes, opens RTM_{NEW,DEL,GET}VLAN. */
     public record BrVlanMsg(int family, int index) {
         public static final int LENGTH = 8;

@@ -15,6 +15,7 @@ public record Errno(int number) {
     public static final Errno EINVAL = new Errno(22);
     public static final Errno ERANGE = new Errno(34);
     public static final Errno EOPNOTSUPP = new Errno(95);
+    public static final Errno EAFNOSUPPORT = new Errno(97);
     public static final Errno EADDRNOTAVAIL = new Errno(99);
     public static final Errno ENOBUFS = new Errno(105);
     public static final Errno ETIMEDOUT = new Errno(110);

@@ -2,10 +2,8 @@ package io.vmnetd.daemon.probe.dhcp;
 
 import io.vmnetd.daemon.probe.net.Backoff;
 import io.vmnetd.daemon.probe.net.Deadline;
-import io.vmnetd.daemon.probe.net.EthernetFrame;
-import io.vmnetd.daemon.probe.net.FrameChannel;
+import io.vmnetd.daemon.probe.net.Datagrams;
 import io.vmnetd.daemon.probe.net.Ipv4Address;
-import io.vmnetd.daemon.probe.net.Ipv4Packet;
 import io.vmnetd.netlink.MacAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -14,24 +12,27 @@ import java.util.Set;
 /**
  * One client transaction of DHCP before the client has an address: a message broadcast from 0.0.0.0:68 and sent
  * again with backoff until a server's reply of an expected type for its xid and MAC arrives, or the deadline
- * passes. DISCOVER/OFFER is one such transaction, REQUEST/ACK another: a full client builds on this.
+ * passes. DISCOVER/OFFER is one such transaction, REQUEST/ACK another: a full client builds on this. It talks
+ * through a UDP socket bound to port 68 of the client's interface; the request's broadcast flag makes servers
+ * broadcast their replies, the only IP that an interface without an address takes in.
  */
 public final class DhcpExchange {
     public static final int CLIENT_PORT = 68;
     public static final int SERVER_PORT = 67;
 
-    private final FrameChannel channel;
+    private final Datagrams channel;
     private final MacAddress mac;
     private int sent;
 
     /**
      * A server's reply and where it came from.
      *
-     * @param serverMac the frame's source: the server, or the relay that forwarded its reply
+     * @param sourceAddress the datagram's source: the server, or the relay that forwarded its reply
      */
-    public record Reply(DhcpMessage message, MacAddress serverMac, Ipv4Address sourceAddress) {}
+    public record Reply(DhcpMessage message, Ipv4Address sourceAddress) {}
 
-    public DhcpExchange(FrameChannel channel, MacAddress mac) {
+    /** {@code channel} must be bound to {@link #CLIENT_PORT} and allowed to broadcast. */
+    public DhcpExchange(Datagrams channel, MacAddress mac) {
         this.channel = channel;
         this.mac = mac;
     }
@@ -53,7 +54,7 @@ public final class DhcpExchange {
         long started = System.nanoTime();
         for (int attempt = 0; !deadline.passed(); attempt++) {
             int secs = (int) Duration.ofNanos(System.nanoTime() - started).toSeconds();
-            channel.send(frame(request.withSecs(secs)));
+            channel.send(Ipv4Address.BROADCAST, SERVER_PORT, request.withSecs(secs).encode());
             sent++;
             Deadline resend = deadline.within(backoff.delay(attempt));
             Optional<Reply> reply = awaitReply(request.xid(), accepted, resend);
@@ -64,31 +65,19 @@ public final class DhcpExchange {
         return Optional.empty();
     }
 
-    private byte[] frame(DhcpMessage message) {
-        Ipv4Packet ip = Ipv4Packet.udp(Ipv4Address.ANY, CLIENT_PORT, Ipv4Address.BROADCAST, SERVER_PORT,
-                message.encode());
-        return new EthernetFrame(EthernetFrame.BROADCAST, mac, EthernetFrame.IPV4, ip.encode()).encode();
-    }
-
     private Optional<Reply> awaitReply(int xid, Set<DhcpMessageType> accepted, Deadline until) {
         while (true) {
-            Optional<byte[]> frame = channel.receive(until);
-            if (frame.isEmpty()) {
+            Optional<Datagrams.Datagram> datagram = channel.receive(until);
+            if (datagram.isEmpty()) {
                 return Optional.empty();
             }
-            Optional<Reply> reply = decode(frame.get()).filter(r -> r.message().op() == DhcpMessage.BOOTREPLY
-                    && r.message().xid() == xid && r.message().clientMac().equals(mac)
-                    && r.message().type().filter(accepted::contains).isPresent());
+            Optional<Reply> reply = DhcpMessage.decode(datagram.get().data())
+                    .filter(m -> m.op() == DhcpMessage.BOOTREPLY && m.xid() == xid && m.clientMac().equals(mac)
+                            && m.type().filter(accepted::contains).isPresent())
+                    .map(m -> new Reply(m, datagram.get().source()));
             if (reply.isPresent()) {
                 return reply;
             }
         }
-    }
-
-    private static Optional<Reply> decode(byte[] bytes) {
-        Optional<EthernetFrame> frame = EthernetFrame.decode(bytes).filter(f -> f.etherType() == EthernetFrame.IPV4);
-        Optional<Ipv4Packet> ip = frame.flatMap(f -> Ipv4Packet.decode(f.payload()));
-        return ip.flatMap(p -> p.udpDataTo(CLIENT_PORT)).flatMap(DhcpMessage::decode)
-                .map(m -> new Reply(m, frame.get().source(), ip.get().source()));
     }
 }

@@ -4,12 +4,11 @@ import java.util.Arrays;
 import java.util.Optional;
 
 /**
- * An IPv4 datagram without options, and the UDP and ICMP echo messages it carries: what the probe sends and reads
- * before it has an address of its own. Fragments are never decoded (DHCP and echo replies of the probe's size are
- * never fragmented).
+ * An IPv4 datagram, and the ICMP echo messages it carries: the probe builds echo requests (the kernel adds the
+ * header) and reads whole packets from its raw ICMP socket. Fragments are never decoded (echo replies of the
+ * probe's size are never fragmented).
  */
 public record Ipv4Packet(Ipv4Address source, Ipv4Address destination, int protocol, byte[] payload) {
-    public static final int UDP = 17;
     public static final int ICMP = 1;
     private static final int HEADER = 20;
     private static final int TTL = 64;
@@ -47,39 +46,6 @@ public record Ipv4Packet(Ipv4Address source, Ipv4Address destination, int protoc
                 Arrays.copyOfRange(b, headerLength, total)));
     }
 
-    /** A UDP datagram from {@code sourcePort} to {@code destinationPort}, with its checksum. */
-    public static Ipv4Packet udp(Ipv4Address source, int sourcePort, Ipv4Address destination, int destinationPort,
-                                 byte[] data) {
-        byte[] u = new byte[8 + data.length];
-        u[0] = (byte) (sourcePort >>> 8);
-        u[1] = (byte) sourcePort;
-        u[2] = (byte) (destinationPort >>> 8);
-        u[3] = (byte) destinationPort;
-        u[4] = (byte) (u.length >>> 8);
-        u[5] = (byte) u.length;
-        System.arraycopy(data, 0, u, 8, data.length);
-        int sum = checksum(u, 0, u.length, pseudoHeaderSum(source, destination, UDP, u.length));
-        if (sum == 0) {
-            sum = 0xffff; // 0 means "no checksum" in UDP over IPv4
-        }
-        u[6] = (byte) (sum >>> 8);
-        u[7] = (byte) sum;
-        return new Ipv4Packet(source, destination, UDP, u);
-    }
-
-    /** This datagram's UDP data when it is UDP to {@code port}; the checksum is not verified (the NIC may not fill it). */
-    public Optional<byte[]> udpDataTo(int port) {
-        if (protocol != UDP || payload.length < 8) {
-            return Optional.empty();
-        }
-        int destinationPort = (payload[2] & 0xff) << 8 | payload[3] & 0xff;
-        int length = (payload[4] & 0xff) << 8 | payload[5] & 0xff;
-        if (destinationPort != port || length < 8 || length > payload.length) {
-            return Optional.empty();
-        }
-        return Optional.of(Arrays.copyOfRange(payload, 8, length));
-    }
-
     /** An ICMP echo request ({@code reply} false) or reply. */
     public static Ipv4Packet echo(Ipv4Address source, Ipv4Address destination, boolean reply, int id, int sequence,
                                   byte[] data) {
@@ -115,15 +81,6 @@ public record Ipv4Packet(Ipv4Address source, Ipv4Address destination, int protoc
             sum = (sum & 0xffff) + (sum >>> 16);
         }
         return (int) (~sum & 0xffff);
-    }
-
-    private static int pseudoHeaderSum(Ipv4Address source, Ipv4Address destination, int protocol, int length) {
-        long sum = (source.value() >>> 16) + (source.value() & 0xffff) + (destination.value() >>> 16)
-                + (destination.value() & 0xffff) + protocol + length;
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        return (int) sum;
     }
 
     @Override
