@@ -26,6 +26,7 @@ public final class ReconcileLoop implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ReconcileLoop.class.getName());
     private static final long DEBOUNCE_MILLIS = 20;
     private static final long RETRY_SECONDS = 5;
+    private static final long PORT_SETTLE_MILLIS = 100;
 
     private final Reconciler reconciler;
     private final Duration resyncEvery;
@@ -109,11 +110,11 @@ public final class ReconcileLoop implements AutoCloseable {
                 for (Map.Entry<Scope, Reason> e : batch.entrySet()) {
                     failed |= !reconciler.reconcile(e.getKey(), e.getValue()).succeeded();
                 }
-                DesiredState desired = reconciler.desired();
                 for (Map.Entry<String, Set<String>> e : portBatch.entrySet()) {
-                    Set<String> unplanned = stillUnplanned(desired, e.getKey(), e.getValue());
-                    if (!batch.containsKey(Scope.network(e.getKey())) && !unplanned.isEmpty()) {
-                        failed |= !reconciler.reconcilePorts(e.getKey(), unplanned, Reason.LINK_EVENT).succeeded();
+                    String network = e.getKey();
+                    if (!batch.containsKey(Scope.network(network))
+                            && !stillUnplanned(reconciler.desired(), network, e.getValue()).isEmpty()) {
+                        settleThenReconcile(network, e.getValue());
                     }
                 }
             }
@@ -124,6 +125,26 @@ public final class ReconcileLoop implements AutoCloseable {
             LOG.warning("reconcile crashed: " + e);
             executor.schedule(() -> request(Scope.ALL, Reason.RETRY), RETRY_SECONDS, TimeUnit.SECONDS);
         }
+    }
+
+    /**
+     * A port that an event showed unplanned is looked at again {@value #PORT_SETTLE_MILLIS} ms later, under its
+     * network's lock, and read only if its latest events still do not show it as planned: a CNI call's own changes
+     * come as a series of events, and the call may still hold the lock when the first ones are seen. A port really
+     * changed by hand is then repaired that much later.
+     */
+    private void settleThenReconcile(String network, Set<String> names) {
+        executor.schedule(() -> {
+            try {
+                if (!reconciler.reconcilePorts(network, names, Reason.LINK_EVENT,
+                        still -> stillUnplanned(reconciler.desired(), network, still)).succeeded()) {
+                    executor.schedule(() -> request(Scope.ALL, Reason.RETRY), RETRY_SECONDS, TimeUnit.SECONDS);
+                }
+            } catch (RuntimeException ex) {
+                LOG.warning("reconcile of ports " + names + " crashed: " + ex);
+                executor.schedule(() -> request(Scope.ALL, Reason.RETRY), RETRY_SECONDS, TimeUnit.SECONDS);
+            }
+        }, PORT_SETTLE_MILLIS, TimeUnit.MILLISECONDS);
     }
 
     /**

@@ -27,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -151,11 +152,15 @@ public final class Reconciler {
      * the node.
      */
     public ReconcileRun reconcilePorts(String network, Set<String> hostIfNames, Reason reason) {
-        DesiredNetwork n = desired().network(network).map(d -> d.withPortsNamed(hostIfNames)).orElse(null);
-        if (n == null || n.ports().isEmpty()) {
-            // The ports left the journal since (a DEL's own events): nothing to look at, nothing to count.
-            return new ReconcileRun(Instant.now(), reason, 0, List.of(), List.of(), List.of());
-        }
+        return reconcilePorts(network, hostIfNames, reason, UnaryOperator.identity());
+    }
+
+    /**
+     * As above, for the ports that {@code stillNeeded} keeps once the network's lock is held: a CNI call that held
+     * it meanwhile may have finished the very port an event of its own asked about, and then nothing is read.
+     */
+    public ReconcileRun reconcilePorts(String network, Set<String> hostIfNames, Reason reason,
+                                       UnaryOperator<Set<String>> stillNeeded) {
         long start = System.nanoTime();
         List<String> applied = new ArrayList<>();
         List<String> problems = new ArrayList<>();
@@ -163,6 +168,13 @@ public final class Reconciler {
         ReentrantLock lock = lockFor(network);
         lock.lock();
         try {
+            Set<String> needed = stillNeeded.apply(hostIfNames);
+            DesiredNetwork n = needed.isEmpty() ? null
+                    : desired().network(network).map(d -> d.withPortsNamed(needed)).orElse(null);
+            if (n == null || n.ports().isEmpty()) {
+                // As planned by now, or gone from the journal (a DEL's own events): nothing to read or count.
+                return new ReconcileRun(Instant.now(), reason, 0, List.of(), List.of(), List.of());
+            }
             KernelView view = ports.view(n);
             Plan plan = Planner.planPorts(n, view);
             problems.addAll(plan.describe().subList(plan.steps().size(), plan.describe().size()));
@@ -171,7 +183,7 @@ public final class Reconciler {
                 apply(n, step, reason, applied, applying);
             }
         } catch (NetlinkException | IllegalArgumentException e) {
-            fail(n.name(), e, errors);
+            fail(network, e, errors);
         } finally {
             lock.unlock();
         }

@@ -147,24 +147,26 @@ public final class VmPorts {
 
     /** The bridge as last read, or read now; nothing else. */
     private KernelView bridgeOnly(DesiredNetwork n) {
-        Link bridge = bridges.get(n.bridge());
-        if (bridge == null) {
-            Optional<Link> read = host.links().find(n.bridge());
-            read.ifPresent(this::remember);
-            bridge = read.orElse(null);
-        }
-        return new KernelView(bridge == null ? List.of() : List.of(bridge), Map.of());
+        return new KernelView(link(n.bridge()).stream().toList(), Map.of());
     }
 
     /** The bridge's MAC as last read (read now if it is not known). */
     public Optional<io.vmnetd.netlink.MacAddress> bridgeMac(String bridge) {
-        Link known = bridges.get(bridge);
-        if (known == null) {
-            Optional<Link> read = host.links().find(bridge);
-            read.ifPresent(this::remember);
-            return read.flatMap(Link::mac);
+        return link(bridge).flatMap(Link::mac);
+    }
+
+    /**
+     * Link {@code name}: a bridge as its last read or event showed it (kept current by {@link #seen}), anything
+     * else read now. What CNI calls learn of a bridge (its default PVID, MTU, MAC, state) costs no request per call.
+     */
+    public Optional<Link> link(String name) {
+        Link known = bridges.get(name);
+        if (known != null) {
+            return Optional.of(known);
         }
-        return known.mac();
+        Optional<Link> read = host.links().find(name);
+        read.ifPresent(this::remember);
+        return read;
     }
 
     /** A bridge as just read (by a reconcile): new ports are attached to it without reading it again. */

@@ -32,7 +32,7 @@ public final class NodeNetworks implements Networks {
 
     @Override
     public Optional<Link> link(String name) {
-        return host.links().find(name);
+        return reconciler.ports().link(name);
     }
 
     @Override
