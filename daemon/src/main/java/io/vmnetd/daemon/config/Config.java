@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param resyncSeconds period of the full resync against the kernel
  * @param cni how IPAM plugins run and attachments are reclaimed
  * @param metricsListen an extra TCP listener for {@code /metrics}; the socket always serves it
+ * @param hostNetworks the node's own addresses on VLANs of cluster networks
  */
 public record Config(
         Path socket,
@@ -28,7 +29,8 @@ public record Config(
         CniSettings cni,
         Optional<HostPort> metricsListen,
         List<ClusterNetwork> clusterNetworks,
-        List<VmNetwork> vmNetworks) {
+        List<VmNetwork> vmNetworks,
+        List<HostNetwork> hostNetworks) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/vmnetd/vmnetd.yaml");
     public static final Path DEFAULT_SOCKET = Path.of("/run/vmnetd/vmnetd.sock");
@@ -50,6 +52,15 @@ public record Config(
         Objects.requireNonNull(metricsListen, "metricsListen");
         clusterNetworks = List.copyOf(clusterNetworks);
         vmNetworks = List.copyOf(vmNetworks);
+        hostNetworks = List.copyOf(hostNetworks);
+    }
+
+    /** A config without host networks. */
+    public Config(Path socket, String socketGroup, Optional<String> adminGroup, Path stateDir, String logLevel,
+                  int resyncSeconds, CniSettings cni, Optional<HostPort> metricsListen,
+                  List<ClusterNetwork> clusterNetworks, List<VmNetwork> vmNetworks) {
+        this(socket, socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metricsListen, clusterNetworks,
+                vmNetworks, List.of());
     }
 
     /** What an empty file means: every default and no networks. */
@@ -70,6 +81,11 @@ public record Config(
 
     public Optional<VmNetwork> vmNetwork(String name) {
         return vmNetworks.stream().filter(network -> network.name().equals(name)).findFirst();
+    }
+
+    /** The host networks on a cluster network (which may be {@value ClusterNetwork#MGMT}), in file order. */
+    public List<HostNetwork> hostNetworksOf(String clusterNetwork) {
+        return hostNetworks.stream().filter(network -> network.clusterNetwork().equals(clusterNetwork)).toList();
     }
 
     /** The VM networks carried by a cluster network (which may be {@value ClusterNetwork#MGMT}), in file order. */

@@ -47,7 +47,7 @@ public final class ConfigLayers {
             Map<String, String> out = new LinkedHashMap<>();
             for (String key : List.of("socket", "socketGroup", "adminGroup", "stateDir", "logLevel", "resyncSeconds",
                     "cni.ipamDirs", "cni.netnsPaths", "cni.ipamTimeoutSeconds", "cni.reclaimSeconds", "metrics.listen",
-                    "clusterNetworks", "vmNetworks")) {
+                    "clusterNetworks", "vmNetworks", "hostNetworks")) {
                 out.put(key, overlay.isPresent() && !FILE_ONLY.contains(key) ? "api" : "file");
             }
             return out;
@@ -84,7 +84,8 @@ public final class ConfigLayers {
         CniSettings cni = new CniSettings(file.cni().ipamDirs(), overlay.cni().ipamTimeout(),
                 overlay.cni().reclaimInterval(), file.cni().netnsPaths());
         return new Config(file.socket(), file.socketGroup(), file.adminGroup(), file.stateDir(), overlay.logLevel(),
-                overlay.resyncSeconds(), cni, file.metricsListen(), overlay.clusterNetworks(), overlay.vmNetworks());
+                overlay.resyncSeconds(), cni, file.metricsListen(), overlay.clusterNetworks(), overlay.vmNetworks(),
+                overlay.hostNetworks());
     }
 
     /**

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
 final class ConfigValidator {
 
     private static final List<String> KEYS = List.of("socket", "socketGroup", "adminGroup", "stateDir", "logLevel",
-            "resyncSeconds", "cni", "metrics", "clusterNetworks", "vmNetworks");
+            "resyncSeconds", "cni", "metrics", "clusterNetworks", "vmNetworks", "hostNetworks");
     private static final List<String> CNI_KEYS = List.of("ipamDirs", "ipamTimeoutSeconds", "reclaimSeconds",
             "netnsPaths");
     private static final List<String> METRICS_KEYS = List.of("listen");
@@ -39,6 +39,8 @@ final class ConfigValidator {
                 .validate(fields.get("clusterNetworks"), fields.path("clusterNetworks"));
         List<VmNetwork> vmNetworks = new VmNetworkValidator(values, clusterNetworks)
                 .validate(fields.get("vmNetworks"), fields.path("vmNetworks"));
+        List<HostNetwork> hostNetworks = new HostNetworkValidator(values, clusterNetworks)
+                .validate(fields.get("hostNetworks"), fields.path("hostNetworks"));
         return new Config(
                 fields.absolutePath("socket").orElse(Config.DEFAULT_SOCKET),
                 fields.matching("socketGroup", name -> GROUP_NAME.matcher(name).matches(), "group name",
@@ -50,7 +52,8 @@ final class ConfigValidator {
                 cni(fields),
                 metricsListen(fields),
                 clusterNetworks.networks(),
-                vmNetworks);
+                vmNetworks,
+                hostNetworks);
     }
 
     private CniSettings cni(MappingFields top) {
