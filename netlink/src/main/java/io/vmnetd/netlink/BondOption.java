@@ -94,6 +94,48 @@ public enum BondOption {
         return out;
     }
 
+    /**
+     * {@code have} with the {@code options} taken from {@code want} and everything else left as it is: what to send
+     * so that only those options change (an option the kernel keeps from another mode, and would refuse in this
+     * one, is then never sent).
+     */
+    public static LinkKind.Bond merge(LinkKind.Bond have, LinkKind.Bond want, List<BondOption> options) {
+        BondMode mode = have.mode();
+        int miimon = have.miimon();
+        BondOptions h = have.options();
+        BondOptions w = want.options();
+        for (BondOption o : options) {
+            switch (o) {
+                case MODE -> mode = want.mode();
+                case MIIMON -> miimon = want.miimon();
+                case XMIT_HASH_POLICY -> h = h.withXmitHashPolicy(w.xmitHashPolicy());
+                case LACP_RATE -> h = h.withLacpRate(w.lacpRate());
+                case AD_SELECT -> h = h.withAdSelect(w.adSelect());
+                case UPDELAY -> h = h.withUpdelay(w.updelay());
+                case DOWNDELAY -> h = h.withDowndelay(w.downdelay());
+                case PRIMARY -> h = h.withPrimaryIndex(w.primaryIndex());
+                case MIN_LINKS -> h = h.withMinLinks(w.minLinks());
+            }
+        }
+        return new LinkKind.Bond(mode, miimon, h);
+    }
+
+    /** The value {@code kind} has for this option, as the kernel names it (a primary as its index). */
+    public String valueIn(LinkKind.Bond kind) {
+        BondOptions o = kind.options();
+        return switch (this) {
+            case MODE -> kind.mode().kernelName();
+            case MIIMON -> Integer.toString(kind.miimon());
+            case XMIT_HASH_POLICY -> o.xmitHashPolicy().kernelName();
+            case LACP_RATE -> o.lacpRate().kernelName();
+            case AD_SELECT -> o.adSelect().kernelName();
+            case UPDELAY -> Integer.toString(o.updelay());
+            case DOWNDELAY -> Integer.toString(o.downdelay());
+            case PRIMARY -> o.primaryIndex() == 0 ? "none" : "#" + o.primaryIndex();
+            case MIN_LINKS -> Integer.toString(o.minLinks());
+        };
+    }
+
     /** The costliest change among {@code options}; {@link Change#LIVE} for none. */
     public static Change costliest(List<BondOption> options) {
         Change worst = Change.LIVE;

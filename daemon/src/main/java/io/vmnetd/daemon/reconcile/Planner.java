@@ -92,20 +92,17 @@ public final class Planner {
         int mtu = want.mtu().orElseThrow();
         Optional<Link> bond = have.link(want.uplink());
         boolean bondNew = bond.isEmpty();
-        Steps.CreateBond createBond = new Steps.CreateBond(want.uplink(), want.bondMode(), want.miimon(), mtu,
-                want.txQueueLength());
+        boolean reenslaved = false;
         if (bondNew) {
-            steps.add(createBond);
+            steps.add(new Steps.CreateBond(want.uplink(), want.bondMode(), want.miimon(), mtu, want.txQueueLength(),
+                    want.bondTuning()));
         } else if (!(bond.get().kind() instanceof LinkKind.Bond b)) {
             problems.add(want.uplink() + " exists but is a " + kindName(bond.get()) + ", not a bond");
             return;
-        } else if (b.mode() != want.bondMode()) {
-            steps.add(new Steps.ReplaceBond(want.uplink(), b.mode(), createBond));
-            bondNew = true;
-        } else if (b.miimon() != want.miimon()) {
-            steps.add(new Steps.SetMiimon(want.uplink(), want.miimon()));
+        } else {
+            reenslaved = BondPlanner.plan(want, have, bond.get(), b, steps);
         }
-        planNics(bond, bondNew);
+        planNics(bond, bondNew, reenslaved);
 
         Optional<Link> bridge = have.link(want.bridge());
         boolean bridgeNew = bridge.isEmpty();
@@ -155,11 +152,14 @@ public final class Planner {
         ports.planUp();
     }
 
-    private void planNics(Optional<Link> bond, boolean bondNew) {
+    /** {@code reenslaved}: a step releases the bond's slaves and enslaves the wanted NICs that exist again. */
+    private void planNics(Optional<Link> bond, boolean bondNew, boolean reenslaved) {
         for (String nic : want.nics()) {
             Optional<Link> link = have.link(nic);
             if (link.isEmpty()) {
                 problems.add("NIC " + nic + " does not exist");
+            } else if (reenslaved) {
+                continue;
             } else if (bondNew || link.get().masterIndex() != bond.get().index()) {
                 steps.add(new Steps.EnslaveNic(nic, want.uplink()));
             } else if (!link.get().isUp()) {
@@ -169,8 +169,8 @@ public final class Planner {
         if (bond.isPresent()) {
             for (Link slave : have.slavesOf(bond.get())) {
                 if (!want.nics().contains(slave.name())) {
-                    // A replaced bond has released its slaves already; the driver leaves them down.
-                    steps.add(bondNew ? new Steps.SetUp(slave.name()) : new Steps.ReleaseNic(slave.name(), want.uplink()));
+                    // Released by the re-enslaving step already; the driver leaves a released NIC down.
+                    steps.add(reenslaved ? new Steps.SetUp(slave.name()) : new Steps.ReleaseNic(slave.name(), want.uplink()));
                 }
             }
         }

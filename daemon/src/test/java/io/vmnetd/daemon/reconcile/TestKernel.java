@@ -54,7 +54,8 @@ final class TestKernel {
             Optional<TestLink> master = l.master().map(links::get);
             int masterIndex = master.map(TestLink::index).orElse(0);
             Optional<String> slaveKind = master.map(m -> m.kind().kernelName());
-            out.add(l.build(masterIndex, slaveKind));
+            int parentIndex = l.parent().map(links::get).map(TestLink::index).orElse(0);
+            out.add(l.build(masterIndex, slaveKind, parentIndex));
             List<BridgeVlan> v = vlans.get(l.name());
             if (v != null) {
                 byIndex.put(l.index(), new PortVlans(l.index(), l.name(), masterIndex, v));
