@@ -4,6 +4,7 @@ import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.daemon.model.VlanDiff;
 import io.vmnetd.daemon.model.VmPort;
+import io.vmnetd.daemon.state.NetworkRegistry.HostInterface;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.PortVlans;
@@ -25,17 +26,33 @@ public final class Planner {
     private final List<String> portProblems = new ArrayList<>();
     private final PortPlanner ports;
 
-    private Planner(DesiredNetwork want, KernelView have) {
+    private final HostVlanPlanner hostVlans;
+
+    private Planner(DesiredNetwork want, KernelView have, List<HostInterface> madeHostInterfaces) {
         this.want = want;
         this.have = have;
         this.ports = new PortPlanner(want, have, steps, portProblems);
+        this.hostVlans = new HostVlanPlanner(want, have, madeHostInterfaces, steps, problems);
+    }
+
+    private Planner(DesiredNetwork want, KernelView have) {
+        this(want, have, List.of());
     }
 
     /**
      * @param ownedUplinkVids for an adopted network, the uplink VIDs vmnetd added earlier and may remove again
      */
     public static Plan plan(DesiredNetwork want, KernelView have, VidSet ownedUplinkVids) {
-        Planner p = new Planner(want, have);
+        return plan(want, have, ownedUplinkVids, List.of());
+    }
+
+    /**
+     * @param madeHostInterfaces the interfaces vmnetd made for host networks on this network's bridge, which it
+     *     deletes once their host network is gone (the view must then hold the node's addressing)
+     */
+    public static Plan plan(DesiredNetwork want, KernelView have, VidSet ownedUplinkVids,
+                            List<HostInterface> madeHostInterfaces) {
+        Planner p = new Planner(want, have, madeHostInterfaces);
         if (want.managed()) {
             p.planManaged();
         } else {
@@ -150,6 +167,7 @@ public final class Planner {
             steps.add(new Steps.SetUp(want.bridge()));
         }
         ports.planUp();
+        hostVlans.plan(bridgeNew ? Optional.empty() : bridge, mtu);
     }
 
     /** {@code reenslaved}: a step releases the bond's slaves and enslaves the wanted NICs that exist again. */
@@ -200,6 +218,7 @@ public final class Planner {
         ports.planJoins(bridge, false, bridge.get().mtu());
         ports.planMtus(bridge.get().mtu());
         ports.planUp();
+        hostVlans.plan(bridge, bridge.get().mtu());
     }
 
     /** True when a VM port's link shows it as planned: on {@code bridge}, at its MTU, up, with its flags. */

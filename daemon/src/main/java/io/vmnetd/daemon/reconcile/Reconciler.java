@@ -7,6 +7,7 @@ import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.daemon.model.DesiredState;
 import io.vmnetd.daemon.model.NetworkPort;
 import io.vmnetd.daemon.state.NetworkRegistry;
+import io.vmnetd.daemon.state.NetworkRegistry.HostInterface;
 import io.vmnetd.daemon.state.NetworkRegistry.ManagedNetwork;
 import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.Link;
@@ -200,10 +201,15 @@ public final class Reconciler {
         KernelView view = KernelView.read(host);
         List<String> lines = new ArrayList<>();
         for (DesiredNetwork n : want.networks().values()) {
-            lines.addAll(Planner.plan(n, view, registry.mgmtVids()).describe());
+            List<HostInterface> made = registry.hostInterfacesOf(n.name());
+            KernelView v = HostInterfaceBook.needsAddressing(n, made)
+                    ? view.withAddressing(KernelView.Addressing.read(host)) : view;
+            lines.addAll(Planner.plan(n, v, registry.mgmtVids(), made).describe());
         }
         if (mgmtToRelease(want, Scope.ALL)) {
-            lines.addAll(Planner.plan(DesiredState.unusedMgmt(), view, registry.mgmtVids()).describe());
+            List<HostInterface> made = registry.hostInterfacesOf(ClusterNetwork.MGMT);
+            KernelView v = made.isEmpty() ? view : view.withAddressing(KernelView.Addressing.read(host));
+            lines.addAll(Planner.plan(DesiredState.unusedMgmt(), v, registry.mgmtVids(), made).describe());
         }
         for (Map.Entry<String, ManagedNetwork> m : registry.managed().entrySet()) {
             if (candidate.clusterNetwork(m.getKey()).isEmpty()) {
@@ -264,11 +270,14 @@ public final class Reconciler {
         LOG.warning("reconcile failed: " + message);
     }
 
-    /** Nothing uses mgmt any more, but its uplink still carries VIDs vmnetd added: they are to be removed. */
+    /**
+     * Nothing uses mgmt any more, but its uplink still carries VIDs vmnetd added, or vmnetd made host interfaces on
+     * it: they are to be removed.
+     */
     private boolean mgmtToRelease(DesiredState want, Scope scope) {
         return scope.covers(ClusterNetwork.MGMT)
                 && !want.networks().containsKey(ClusterNetwork.MGMT)
-                && !registry.mgmtVids().isEmpty();
+                && (!registry.mgmtVids().isEmpty() || !registry.hostInterfacesOf(ClusterNetwork.MGMT).isEmpty());
     }
 
     private void reconcileNetwork(DesiredNetwork n, Reason reason, List<String> applied, List<String> problems,
@@ -277,12 +286,15 @@ public final class Reconciler {
         lock.lock();
         try {
             VidSet owned = registry.mgmtVids();
-            Plan plan = Planner.plan(n, VmPorts.withGoneNamespaces(KernelView.read(host), n), owned);
+            List<HostInterface> madeHostInterfaces = registry.hostInterfacesOf(n.name());
+            KernelView view = read(n, madeHostInterfaces);
+            Plan plan = Planner.plan(n, VmPorts.withGoneNamespaces(view, n), owned, madeHostInterfaces);
             problemsByNetwork.put(n.name(), plan.problems());
             problems.addAll(plan.describe().subList(plan.steps().size(), plan.describe().size()));
             if (n.managed()) {
                 registry.recordManaged(n.name(), new ManagedNetwork(n.bridge(), n.uplink(), n.nics()));
             }
+            HostInterfaceBook.recordBefore(registry, n, view, plan, madeHostInterfaces);
             for (Step step : plan.steps()) {
                 apply(n, step, reason, applied);
                 if (!n.managed() && step instanceof Steps.SetPortVlans v && v.port().equals(n.uplink())) {
@@ -293,11 +305,18 @@ public final class Reconciler {
             if (!n.managed() && n.uplinkVids().isEmpty() && plan.problems().isEmpty()) {
                 registry.setMgmtVids(VidSet.empty()); // all given back (a VID made the PVID meanwhile is not ours)
             }
+            HostInterfaceBook.forgetAfter(registry, n, madeHostInterfaces);
         } catch (NetlinkException | IllegalArgumentException e) {
             fail(n.name(), e, errors);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Links and VLANs; with the node's addresses and routes too when host interfaces are, or were, there. */
+    private KernelView read(DesiredNetwork n, List<HostInterface> made) {
+        KernelView view = KernelView.read(host);
+        return HostInterfaceBook.needsAddressing(n, made) ? view.withAddressing(KernelView.Addressing.read(host)) : view;
     }
 
     private static VidSet addedVids(Steps.SetPortVlans v) {
@@ -321,6 +340,8 @@ public final class Reconciler {
                 LOG.info(name + ": " + step.describe());
             }
             registry.forget(name);
+            // Its bridge is gone, and with it the VLAN links on it.
+            registry.hostInterfacesOf(name).forEach(h -> registry.forgetHostInterface(h.ifName()));
             problemsByNetwork.remove(name);
         } catch (NetlinkException e) {
             errors.add(name + ": " + e.getMessage());

@@ -6,6 +6,7 @@ import java.util.Map;
 public record Errno(int number) {
     public static final Errno EPERM = new Errno(1);
     public static final Errno ENOENT = new Errno(2);
+    public static final Errno ESRCH = new Errno(3);
     public static final Errno EINTR = new Errno(4);
     public static final Errno EAGAIN = new Errno(11);
     public static final Errno ENOMEM = new Errno(12);
