@@ -30,8 +30,8 @@ public record DesiredState(Map<String, DesiredNetwork> networks) {
         return of(config, livePorts, Map.of());
     }
 
-    /** @param leases the DHCP leases host networks hold now, by host network name */
-    public static DesiredState of(Config config, List<NetworkPort> livePorts, Map<String, LeasedAddress> leases) {
+    /** @param leases where the DHCP leases of host networks stand, by host network name (none: sought) */
+    public static DesiredState of(Config config, List<NetworkPort> livePorts, Map<String, LeaseState> leases) {
         Map<String, DesiredNetwork> out = new LinkedHashMap<>();
         for (ClusterNetwork cn : config.clusterNetworks()) {
             out.put(cn.name(), network(cn.name(), true, Optional.of(cn), config, livePorts, leases));
@@ -47,14 +47,14 @@ public record DesiredState(Map<String, DesiredNetwork> networks) {
     }
 
     private static DesiredNetwork network(String name, boolean managed, Optional<ClusterNetwork> cn, Config config,
-                                          List<NetworkPort> livePorts, Map<String, LeasedAddress> leases) {
+                                          List<NetworkPort> livePorts, Map<String, LeaseState> leases) {
         VidSet vids = VidSet.empty();
         for (VmNetwork vm : config.vmNetworksOf(name)) {
             vids = vids.union(VmNetworkVlans.uplinkVids(vm));
         }
         List<HostVlan> hostVlans = new ArrayList<>();
         for (HostNetwork h : config.hostNetworksOf(name)) {
-            hostVlans.add(hostVlan(h, Optional.ofNullable(leases.get(h.name()))));
+            hostVlans.add(hostVlan(h, leases.getOrDefault(h.name(), new LeaseState.Seeking())));
             vids = vids.union(VidSet.of(h.vlan()));
         }
         List<VmPort> ports = new ArrayList<>();
@@ -86,13 +86,14 @@ public record DesiredState(Map<String, DesiredNetwork> networks) {
     }
 
     /** A host network as the planner makes it: a DHCP one with the lease it holds, if any. */
-    static HostVlan hostVlan(HostNetwork h, Optional<LeasedAddress> lease) {
+    static HostVlan hostVlan(HostNetwork h, LeaseState state) {
         if (h.addressing() instanceof HostNetwork.Addressing.Static s) {
             return new HostVlan(h.name(), h.interfaceName(), h.vlan(), Optional.of(s.address()), s.gateway(),
                     h.routes(), false);
         }
+        Optional<LeasedAddress> lease = state instanceof LeaseState.Bound b ? Optional.of(b.lease()) : Optional.empty();
         return new HostVlan(h.name(), h.interfaceName(), h.vlan(), lease.map(LeasedAddress::address),
-                lease.flatMap(LeasedAddress::router), h.routes(), true);
+                lease.flatMap(LeasedAddress::router), h.routes(), true, state instanceof LeaseState.Seeking);
     }
 
     /**

@@ -15,9 +15,10 @@ import java.util.Optional;
  * @param address the static address, or the DHCP lease's; empty while a DHCP lease is sought
  * @param gateway the next hop of {@code routes}: the static gateway, or the lease's router
  * @param dhcp true when the address comes from a DHCP lease
+ * @param keepsHeldAddress a DHCP lease is sought: the addresses and routes the interface holds stay as they are
  */
 public record HostVlan(String name, String ifName, int vid, Optional<IpPrefix> address, Optional<InetAddress> gateway,
-                       List<IpPrefix> routes, boolean dhcp) {
+                       List<IpPrefix> routes, boolean dhcp, boolean keepsHeldAddress) {
 
     public HostVlan {
         Objects.requireNonNull(name, "name");
@@ -25,5 +26,11 @@ public record HostVlan(String name, String ifName, int vid, Optional<IpPrefix> a
         Objects.requireNonNull(address, "address");
         Objects.requireNonNull(gateway, "gateway");
         routes = List.copyOf(routes);
+    }
+
+    /** A host VLAN whose addresses are exactly {@code address}. */
+    public HostVlan(String name, String ifName, int vid, Optional<IpPrefix> address, Optional<InetAddress> gateway,
+                    List<IpPrefix> routes, boolean dhcp) {
+        this(name, ifName, vid, address, gateway, routes, dhcp, false);
     }
 }

@@ -93,6 +93,10 @@ final class HostVlanPlanner {
 
     /** Exactly the wanted address, and the wanted routes through the gateway once the address is there. */
     private void planAddressing(HostVlan h, Optional<Link> link) {
+        if (h.keepsHeldAddress()) {
+            // No lease bound since the start: what a lease from before a restart left stays until the new one.
+            return;
+        }
         Optional<IpPrefix> address = h.address().filter(a -> !overlapsMgmt(h, a));
         List<IpPrefix> present = link.map(l -> have.globalAddresses(l.index()).stream().map(Address::prefix).toList())
                 .orElse(List.of());

@@ -5,6 +5,7 @@ import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.daemon.model.DesiredState;
+import io.vmnetd.daemon.model.LeaseState;
 import io.vmnetd.daemon.model.NetworkPort;
 import io.vmnetd.daemon.state.NetworkRegistry;
 import io.vmnetd.daemon.state.NetworkRegistry.HostInterface;
@@ -50,6 +51,9 @@ public final class Reconciler {
     private volatile ReconcileRun lastRun;
     private final Map<String, List<String>> problemsByNetwork = new ConcurrentHashMap<>();
     private final VmPorts ports;
+    /** Where the DHCP leases of host networks stand, by host network name; replaced whole on each change. */
+    private volatile Map<String, LeaseState> leases = Map.of();
+    private volatile java.util.function.Consumer<Config> configObserver = c -> { };
 
     public Reconciler(RtNetlink host, StepContext context, NetworkRegistry registry, Config config,
                       Supplier<List<NetworkPort>> livePorts, ReconcileObserver observer) {
@@ -77,25 +81,43 @@ public final class Reconciler {
     }
 
     public void setConfig(Config newConfig) {
+        // Told first, while the kernel is still as the old config made it (a DHCP lease is released on its link).
+        configObserver.accept(newConfig);
         this.config = newConfig;
     }
 
+    /** Told of every new config before it is applied. */
+    public void observeConfig(java.util.function.Consumer<Config> observer) {
+        this.configObserver = observer;
+    }
+
+    /** The DHCP leases of host networks, by name, that the desired state addresses their interfaces with. */
+    public Map<String, LeaseState> leases() {
+        return leases;
+    }
+
+    public void setLeases(Map<String, LeaseState> now) {
+        this.leases = Map.copyOf(now);
+    }
+
     public DesiredState desired() {
+        Map<String, LeaseState> held = leases;
         if (livePortsVersion == null) {
-            return DesiredState.of(config, livePorts.get());
+            return DesiredState.of(config, livePorts.get(), held);
         }
         // The version is read before the ports, so a snapshot is never older than the version it is filed under.
         long version = livePortsVersion.getAsLong();
         Config c = config;
         DesiredSnapshot d = desiredSnapshot;
-        if (d == null || d.config() != c || d.portsVersion() != version) {
-            d = new DesiredSnapshot(c, version, DesiredState.of(c, livePorts.get()));
+        if (d == null || d.config() != c || d.portsVersion() != version || d.leases() != held) {
+            d = new DesiredSnapshot(c, version, held, DesiredState.of(c, livePorts.get(), held));
             desiredSnapshot = d;
         }
         return d.state();
     }
 
-    private record DesiredSnapshot(Config config, long portsVersion, DesiredState state) {}
+    private record DesiredSnapshot(Config config, long portsVersion, Map<String, LeaseState> leases,
+                                   DesiredState state) {}
 
     /**
      * The VIDs a cluster network's uplink carries for the configured VM networks alone, whatever ports there are;
@@ -197,7 +219,7 @@ public final class Reconciler {
 
     /** The plan for {@code candidate} against the kernel as it is now; nothing is applied. */
     public List<String> dryRun(Config candidate) {
-        DesiredState want = DesiredState.of(candidate, livePorts.get());
+        DesiredState want = DesiredState.of(candidate, livePorts.get(), leases);
         KernelView view = KernelView.read(host);
         List<String> lines = new ArrayList<>();
         for (DesiredNetwork n : want.networks().values()) {

@@ -96,7 +96,8 @@ public final class DaemonService implements DaemonApi {
 
     @Override
     public Object networks() {
-        return Views.networks(reconciler.config(), reconciler.desired(), KernelView.read(host), reconciler.problems());
+        return Views.networks(reconciler.config(), reconciler.desired(), KernelView.read(host), reconciler.problems(),
+                reconciler.leases());
     }
 
     @Override

@@ -226,7 +226,9 @@ class DesiredStateTest {
                 java.util.Optional.of(io.vmnetd.netlink.IpPrefix.parseAddress("10.0.200.1")));
 
         DesiredState seeking = DesiredState.of(config, List.of());
-        DesiredState leased = DesiredState.of(config, List.of(), java.util.Map.of("migration", lease));
+        DesiredState leased = DesiredState.of(config, List.of(), java.util.Map.of("migration",
+                new LeaseState.Bound(lease)));
+        DesiredState lost = DesiredState.of(config, List.of(), java.util.Map.of("migration", new LeaseState.Lost()));
 
         DesiredNetwork data = seeking.network("data").orElseThrow();
         assertThat(data.hostVlans()).containsExactly(new HostVlan("storage", "data-br.100", 100,
@@ -242,5 +244,10 @@ class DesiredStateTest {
         assertThat(withLease.gateway()).isEqualTo(lease.router());
         assertThat(withLease.routes()).containsExactly(io.vmnetd.netlink.IpPrefix.parse("10.9.0.0/16"));
         assertThat(withLease.dhcp()).isTrue();
+        assertThat(withLease.keepsHeldAddress()).isFalse();
+        assertThat(mgmt.hostVlans().get(0).keepsHeldAddress()).as("sought: what the interface holds stays").isTrue();
+        HostVlan gone = lost.network("mgmt").orElseThrow().hostVlans().get(0);
+        assertThat(gone.address()).isEmpty();
+        assertThat(gone.keepsHeldAddress()).as("lost: its address goes").isFalse();
     }
 }

@@ -212,6 +212,19 @@ class PlannerHostVlanTest {
     }
 
     @Test
+    void whileALeaseIsSoughtTheAddressAndRoutesHeldFromBeforeARestartStayAndALostLeaseTakesThem() {
+        HostVlan seeking = new HostVlan("storage", "data-br.100", 100, Optional.empty(), Optional.empty(),
+                List.of(ROUTE), true, true);
+        assertThat(steps(with(List.of(seeking)), storageAsDesired(), List.of(MADE))).isEmpty();
+
+        HostVlan lost = new HostVlan("storage", "data-br.100", 100, Optional.empty(), Optional.empty(),
+                List.of(ROUTE), true, false);
+        assertThat(steps(with(List.of(lost)), storageAsDesired(), List.of(MADE))).containsExactly(
+                new HostVlanSteps.DeleteAddress("data-br.100", ADDRESS),
+                new HostVlanSteps.DeleteRoute("data-br.100", ROUTE, Optional.of(IpPrefix.parseAddress("10.0.100.1"))));
+    }
+
+    @Test
     void aLinkOfThatNameThatIsNotTheVlanIsReplacedOnAManagedBridge() {
         TestKernel kernel = storageAsDesired();
         kernel.link("data-br.100").kind(new LinkKind.Dummy()).parent(null);
