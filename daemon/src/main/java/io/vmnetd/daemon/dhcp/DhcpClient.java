@@ -63,12 +63,7 @@ public final class DhcpClient {
      * for (the one the interface holds from before a restart).
      */
     public Answer obtain(Optional<Inet4Address> preferred) throws IOException {
-        int xid = random.nextInt();
-        Map<Integer, byte[]> discover = common();
-        preferred.ifPresent(a -> discover.put(DhcpMessage.OPT_REQUESTED_ADDRESS, a.getAddress()));
-        Optional<DhcpMessage> offer = exchange(DhcpMessage.request(DhcpMessage.Type.DISCOVER, xid,
-                DhcpMessage.FLAG_BROADCAST, DhcpMessage.ANY, mac, discover), DhcpMessage.BROADCAST, xid,
-                DhcpMessage.Type.OFFER);
+        Optional<DhcpMessage> offer = discover(preferred);
         if (offer.isEmpty()) {
             return new Answer.Silent();
         }
@@ -79,8 +74,21 @@ public final class DhcpClient {
         Map<Integer, byte[]> request = common();
         request.put(DhcpMessage.OPT_REQUESTED_ADDRESS, offer.get().yiaddr().getAddress());
         request.put(DhcpMessage.OPT_SERVER_ID, server.get().getAddress());
+        int xid = offer.get().xid();
         return request(DhcpMessage.request(DhcpMessage.Type.REQUEST, xid, DhcpMessage.FLAG_BROADCAST, DhcpMessage.ANY,
                 mac, request), DhcpMessage.BROADCAST, xid);
+    }
+
+    /**
+     * DISCOVER alone: the first OFFER, which binds nothing (a connectivity probe learns subnet and router from it
+     * without taking a lease).
+     */
+    public Optional<DhcpMessage> discover(Optional<Inet4Address> preferred) throws IOException {
+        int xid = random.nextInt();
+        Map<Integer, byte[]> discover = common();
+        preferred.ifPresent(a -> discover.put(DhcpMessage.OPT_REQUESTED_ADDRESS, a.getAddress()));
+        return exchange(DhcpMessage.request(DhcpMessage.Type.DISCOVER, xid, DhcpMessage.FLAG_BROADCAST,
+                DhcpMessage.ANY, mac, discover), DhcpMessage.BROADCAST, xid, DhcpMessage.Type.OFFER);
     }
 
     /** RENEWING: REQUEST to the lease's server, from the leased address. */

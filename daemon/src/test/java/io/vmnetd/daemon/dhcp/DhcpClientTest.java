@@ -147,6 +147,16 @@ class DhcpClientTest {
     }
 
     @Test
+    void aDiscoverAloneReturnsTheOfferAndRequestsNothing() throws Exception {
+        ScriptedServer s = new ScriptedServer(DhcpClientTest::server);
+
+        Optional<DhcpMessage> offer = client(s).discover(Optional.empty());
+
+        assertThat(offer).hasValueSatisfying(o -> assertThat(o.yiaddr()).isEqualTo(OFFERED));
+        assertThat(s.sent).extracting(m -> m.type().orElseThrow()).containsExactly(DhcpMessage.Type.DISCOVER);
+    }
+
+    @Test
     void prefixLengthsComeFromTheMaskOrTheClass() {
         assertThat(DhcpClient.prefixLength(ip("255.255.254.0"))).isEqualTo(23);
         assertThat(DhcpClient.classfulLength(ip("172.16.0.1"))).isEqualTo(16);
