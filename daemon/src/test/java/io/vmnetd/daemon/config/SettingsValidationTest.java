@@ -16,7 +16,8 @@ class SettingsValidationTest {
                 """);
 
         assertThat(problem).hasToString("/etc/vmnetd/vmnetd.yaml:2:1: sockets: unknown field; allowed: socket, "
-                + "socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metrics, clusterNetworks, vmNetworks");
+                + "socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metrics, clusterNetworks, vmNetworks, "
+                + "hostNetworks");
     }
 
     @Test
