@@ -23,6 +23,7 @@ import io.vmnetd.daemon.reconcile.ReconcileLoop;
 import io.vmnetd.daemon.reconcile.ReconcileObserver;
 import io.vmnetd.daemon.reconcile.ReconcileRun;
 import io.vmnetd.daemon.reconcile.Scope;
+import io.vmnetd.daemon.hostnet.HostLeases;
 import io.vmnetd.daemon.reconcile.Reconciler;
 import io.vmnetd.daemon.reconcile.StepContext;
 import io.vmnetd.daemon.service.DaemonService;
@@ -61,6 +62,7 @@ public final class Daemon implements AutoCloseable {
     private DaemonService service;
     private CniService cni;
     private Reconciler reconciler;
+    private HostLeases hostLeases;
     private final java.util.Set<String> degradedGauges = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "vmnetd-background");
@@ -157,6 +159,10 @@ public final class Daemon implements AutoCloseable {
         if (!first.succeeded()) {
             LOG.warning("first reconcile failed; not ready until one succeeds: " + first.errors());
         }
+        // DHCP host networks: their interfaces exist now; a config change is told before it is applied.
+        hostLeases = new HostLeases(reconciler, host);
+        reconciler.observeConfig(hostLeases::sync);
+        hostLeases.sync(reconciler.config());
         loop.start();
         if (!first.succeeded()) {
             loop.request(Scope.ALL, Reason.RETRY);
@@ -250,6 +256,9 @@ public final class Daemon implements AutoCloseable {
         cluster.ifPresent(ClusterMode::close);
         if (api != null) {
             api.close();
+        }
+        if (hostLeases != null) {
+            hostLeases.close();
         }
         if (loop != null) {
             loop.close();

@@ -61,6 +61,9 @@ final class LinkCodec {
             int data = m.beginNested(Info.DATA);
             m.u8(Rtnl.Bond.MODE, b.mode().number());
             m.u32(Rtnl.Bond.MIIMON, b.miimon());
+            // Only what differs from a new bond's defaults: the kernel refuses some options (lacp_rate, primary) in
+            // modes they do not apply to, even at their default value.
+            BondCodec.encodeOptions(m, BondOptions.DEFAULTS, b.options(), false);
             m.endNested(data);
         } else if (kind instanceof LinkKind.Macvlan v) {
             int data = m.beginNested(Info.DATA);
@@ -99,13 +102,17 @@ final class LinkCodec {
                 m.u16(Rtnl.Br.VLAN_DEFAULT_PVID, b.defaultPvid());
             }
         } else if (kind instanceof LinkKind.Bond b && current instanceof LinkKind.Bond now) {
-            // The kernel refuses a mode change while the bond is up or has slaves: the caller hears about it.
+            // The kernel refuses a mode change while the bond is up or has slaves, and lacp_rate or ad_select while
+            // it is up (BondOption.change()): the caller hears about it. The mode goes first, as the kernel applies
+            // the attributes in its own order whatever ours: options are checked against the new mode.
             if (b.mode() != now.mode()) {
                 m.u8(Rtnl.Bond.MODE, b.mode().number());
             }
-            if (b.miimon() != now.miimon()) {
+            boolean miimonChanges = b.miimon() != now.miimon();
+            if (miimonChanges) {
                 m.u32(Rtnl.Bond.MIIMON, b.miimon());
             }
+            BondCodec.encodeOptions(m, now.options(), b.options(), miimonChanges);
         } else {
             throw new InvalidArgumentException("kind", "only a bridge's or a bond's settings can be changed in place");
         }
@@ -223,9 +230,7 @@ final class LinkCodec {
                 case "veth":
                     return new LinkKind.Veth();
                 case "bond":
-                    return new LinkKind.Bond(
-                            BondMode.ofNumber(data.get(Rtnl.Bond.MODE).map(Attribute::u8).orElse(0)),
-                            data.get(Rtnl.Bond.MIIMON).map(Attribute::u32).orElse(0));
+                    return BondCodec.decode(data);
                 case "macvlan":
                     return new LinkKind.Macvlan(
                             MacvlanMode.ofNumber(data.get(Rtnl.Macvlan.MODE).map(Attribute::u32).orElse(MacvlanMode.VEPA.number())));

@@ -50,10 +50,21 @@ public sealed interface LinkKind {
         }
     }
 
-    record Bond(BondMode mode, int miimon) implements LinkKind {
+    /** A bond: its mode, its MII monitoring interval (ms, 0: off) and the rest of its {@link BondOptions}. */
+    record Bond(BondMode mode, int miimon, BondOptions options) implements LinkKind {
         public Bond {
             Arguments.notNull("bond mode", mode);
             Arguments.nonNegative("miimon", miimon);
+            Arguments.notNull("bond options", options);
+        }
+
+        /** A bond with every other option at the kernel's default. */
+        public Bond(BondMode mode, int miimon) {
+            this(mode, miimon, BondOptions.DEFAULTS);
+        }
+
+        public Bond withOptions(BondOptions newOptions) {
+            return new Bond(mode, miimon, newOptions);
         }
 
         @Override

@@ -49,6 +49,11 @@ public final class LinkSpec {
         return new LinkSpec(name, new LinkKind.Bond(mode, miimon));
     }
 
+    /** A bond with all of {@code kind}'s settings, sent in the create message. */
+    public static LinkSpec bond(String name, LinkKind.Bond kind) {
+        return new LinkSpec(name, Arguments.notNull("bond", kind));
+    }
+
     public static LinkSpec macvlan(String name, int parentIndex, MacvlanMode mode) {
         LinkSpec s = new LinkSpec(name, new LinkKind.Macvlan(mode));
         s.parentIndex = positiveIndex("parent", parentIndex);

@@ -162,8 +162,9 @@ public final class Links {
     }
 
     /**
-     * Changes a bridge's VLAN filtering and default PVID, or a bond's miimon, in place. A bond's mode cannot
-     * change while it has slaves; delete and recreate it instead.
+     * Changes a bridge's VLAN filtering and default PVID, or a bond's settings, in place: only what differs from
+     * {@code link}'s kind is sent. Some bond settings change only on a bond that is down or has no slaves
+     * ({@link BondOption#change()}); the kernel refuses them otherwise (EBUSY, ENOTEMPTY).
      */
     public void update(Link link, LinkKind kind) {
         if (link.kind().getClass() != kind.getClass()) {

@@ -194,15 +194,55 @@ class LinkCodecEncodeGoldenTest {
     }
 
     @Test
-    void modifyBondSendsItsMiimon() {
+    void modifyBondSendsItsMiimonWithTheDelaysItWouldOtherwiseScale() {
         assertEncodes(LinkCodec.modify(5, new LinkKind.Bond(BondMode.ACTIVE_BACKUP, 100),
                 new LinkKind.Bond(BondMode.ACTIVE_BACKUP, 200)), """
-                3c000000 1000 0000 04030201 00000000  # nlmsghdr: len 60, RTM_NEWLINK, no flags
+                4c000000 1000 0000 04030201 00000000  # nlmsghdr: len 76, RTM_NEWLINK, no flags
                 00 00 0000 05000000 00000000 00000000 # ifinfomsg: index 5
-                1c00 1200                             # IFLA_LINKINFO len 28
+                2c00 1200                             # IFLA_LINKINFO len 44
                   0900 0100 626f6e64 00 000000        #   IFLA_INFO_KIND "bond\\0" + 3 pad
-                  0c00 0200                           #   IFLA_INFO_DATA len 12
+                  1c00 0200                           #   IFLA_INFO_DATA len 28
                     0800 0300 c8000000                #     IFLA_BOND_MIIMON u32 200
+                    0800 0400 00000000                #     IFLA_BOND_UPDELAY (4) u32 0 ms
+                    0800 0500 00000000                #     IFLA_BOND_DOWNDELAY (5) u32 0 ms
+                """);
+    }
+
+    @Test
+    void bond8023adWithItsOptionsSendsThoseThatAreNotDefaults() {
+        BondOptions options = BondOptions.DEFAULTS.withLacpRate(BondOptions.LacpRate.FAST)
+                .withAdSelect(BondOptions.AdSelect.BANDWIDTH).withXmitHashPolicy(BondOptions.XmitHashPolicy.LAYER3_4)
+                .withMinLinks(2).withUpdelay(200);
+        assertEncodes(LinkCodec.create(LinkSpec.bond("bond0", new LinkKind.Bond(BondMode.IEEE_802_3AD, 100, options))),
+                """
+                78000000 1000 0006 04030201 00000000  # nlmsghdr: len 120, RTM_NEWLINK, CREATE|EXCL
+                00000000 00000000 00000000 00000000   # ifinfomsg
+                0a00 0300 626f6e6430 00 0000          # IFLA_IFNAME "bond0\\0" + 2 pad
+                4c00 1200                             # IFLA_LINKINFO len 76
+                  0900 0100 626f6e64 00 000000        #   IFLA_INFO_KIND "bond\\0" + 3 pad
+                  3c00 0200                           #   IFLA_INFO_DATA len 60
+                    0500 0100 04 000000               #     IFLA_BOND_MODE u8 4 (802.3ad)
+                    0800 0300 64000000                #     IFLA_BOND_MIIMON u32 100
+                    0800 0400 c8000000                #     IFLA_BOND_UPDELAY (4) u32 200; downdelay 0 is the default
+                    0500 0e00 01 000000               #     IFLA_BOND_XMIT_HASH_POLICY (14) u8 1 (layer3+4)
+                    0800 1200 02000000                #     IFLA_BOND_MIN_LINKS (18) u32 2
+                    0500 1500 01 000000               #     IFLA_BOND_AD_LACP_RATE (21) u8 1 (fast)
+                    0500 1600 01 000000               #     IFLA_BOND_AD_SELECT (22) u8 1 (bandwidth)
+                """);
+    }
+
+    @Test
+    void modifyBondSendsOnlyTheOptionsThatChangeAndClearsAPrimaryWithIndexZero() {
+        LinkKind.Bond have = new LinkKind.Bond(BondMode.ACTIVE_BACKUP, 100, BondOptions.DEFAULTS.withPrimaryIndex(7));
+        LinkKind.Bond want = new LinkKind.Bond(BondMode.ACTIVE_BACKUP, 100, BondOptions.DEFAULTS.withDowndelay(300));
+        assertEncodes(LinkCodec.modify(5, have, want), """
+                44000000 1000 0000 04030201 00000000  # nlmsghdr: len 68
+                00 00 0000 05000000 00000000 00000000 # ifinfomsg: index 5
+                2400 1200                             # IFLA_LINKINFO len 36
+                  0900 0100 626f6e64 00 000000        #   IFLA_INFO_KIND "bond\\0" + 3 pad
+                  1400 0200                           #   IFLA_INFO_DATA len 20
+                    0800 0500 2c010000                #     IFLA_BOND_DOWNDELAY u32 300
+                    0800 0b00 00000000                #     IFLA_BOND_PRIMARY (11) u32 0: no primary
                 """);
     }
 }

@@ -1,6 +1,7 @@
 package io.vmnetd.daemon.config;
 
-import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.InvalidArgumentException;
+import io.vmnetd.netlink.MacAddress;
 
 import io.vmnetd.daemon.config.LocatedNode.Location;
 import io.vmnetd.daemon.config.LocatedNode.Sequence;
@@ -20,8 +21,7 @@ import java.util.regex.Pattern;
 final class ClusterNetworkValidator {
 
     private static final List<String> KEYS = List.of("name", "mtu", "uplink");
-    private static final List<String> UPLINK_KEYS = List.of("nics", "bond", "txQueueLen");
-    private static final List<String> BOND_KEYS = List.of("mode", "miimon");
+    private static final List<String> UPLINK_KEYS = List.of("nics", "bond", "txQueueLen", "hardwareAddr");
 
     // 12 characters leave room for the "-br"/"-bo" suffixes within the kernel's 15-byte interface names.
     private static final Pattern NAME = Pattern.compile("[a-z0-9]([a-z0-9-]{0,10}[a-z0-9])?");
@@ -30,7 +30,6 @@ final class ClusterNetworkValidator {
     private static final int MAX_INTERFACE_NAME_BYTES = 15;
 
     private static final IntRange MTU = new IntRange(ClusterNetwork.MIN_MTU, ClusterNetwork.MAX_MTU);
-    private static final IntRange MIIMON = new IntRange(0, 10_000);
     private static final IntRange TX_QUEUE_LEN = new IntRange(1, 100_000);
 
     /**
@@ -142,15 +141,30 @@ final class ClusterNetworkValidator {
                         });
             }
         });
-        Optional<MappingFields> bond = fields.mapping("bond", BOND_KEYS);
-        BondMode mode = bond.flatMap(bondFields -> bondFields.oneOf("mode", BondMode.kernelNames()))
-                .flatMap(BondMode::find)
-                .orElse(Uplink.DEFAULT_MODE);
-        int miimon = bond.map(bondFields -> bondFields.integer("miimon", MIIMON))
-                .orElse(OptionalInt.empty())
-                .orElse(Uplink.DEFAULT_MIIMON);
+        BondValidator.Bond bond = new BondValidator(problems).read(fields.mapping("bond", BondValidator.KEYS), nics);
         OptionalInt txQueueLen = fields.integer("txQueueLen", TX_QUEUE_LEN);
-        return new Uplink(nics, mode, miimon, txQueueLen);
+        Optional<MacAddress> hardwareAddr = fields.text("hardwareAddr").flatMap(text -> hardwareAddr(text, fields));
+        return new Uplink(nics, bond.mode(), bond.miimon(), txQueueLen, bond.settings(), hardwareAddr);
+    }
+
+    /** A unicast MAC other than all zeros: what a bond may be given as its own address. */
+    private Optional<MacAddress> hardwareAddr(String text, MappingFields fields) {
+        Location at = fields.get("hardwareAddr").orElseThrow().location();
+        String path = fields.path("hardwareAddr");
+        MacAddress mac;
+        try {
+            mac = MacAddress.parse(text);
+        } catch (InvalidArgumentException e) {
+            problems.add(at, path, "invalid MAC address \"" + text + "\"; allowed: 6 hex octets separated by ':', "
+                    + "e.g. 02:00:5e:10:00:01");
+            return Optional.empty();
+        }
+        if ((mac.bytes()[0] & 1) != 0 || mac.value() == 0) {
+            problems.add(at, path, "\"" + text + "\" is a " + (mac.value() == 0 ? "zero" : "multicast")
+                    + " address; a bond needs a unicast address (the first octet even), e.g. 02:00:5e:10:00:01");
+            return Optional.empty();
+        }
+        return Optional.of(mac);
     }
 
     /** The kernel's dev_valid_name(), plus the length limit IFNAMSIZ implies. */

@@ -20,6 +20,7 @@ import java.util.Optional;
  * @param api the API socket's connection caps and CNI workers
  * @param connectivity how VM networks with a route are checked
  * @param kubernetes Kubernetes mode, off when empty
+ * @param hostNetworks the node's own addresses on VLANs of cluster networks
  */
 public record Config(
         Path socket,
@@ -34,7 +35,8 @@ public record Config(
         List<ClusterNetwork> clusterNetworks,
         List<VmNetwork> vmNetworks,
         ConnectivitySettings connectivity,
-        Optional<KubernetesSettings> kubernetes) {
+        Optional<KubernetesSettings> kubernetes,
+        List<HostNetwork> hostNetworks) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/vmnetd/vmnetd.yaml");
     public static final Path DEFAULT_SOCKET = Path.of("/run/vmnetd/vmnetd.sock");
@@ -59,9 +61,19 @@ public record Config(
         vmNetworks = List.copyOf(vmNetworks);
         Objects.requireNonNull(connectivity, "connectivity");
         Objects.requireNonNull(kubernetes, "kubernetes");
+        hostNetworks = List.copyOf(hostNetworks);
     }
 
-    /** A config without Kubernetes mode. */
+    /** A config without host networks. */
+    public Config(Path socket, String socketGroup, Optional<String> adminGroup, Path stateDir, String logLevel,
+                  int resyncSeconds, CniSettings cni, Optional<HostPort> metricsListen, ApiSettings api,
+                  List<ClusterNetwork> clusterNetworks, List<VmNetwork> vmNetworks,
+                  ConnectivitySettings connectivity, Optional<KubernetesSettings> kubernetes) {
+        this(socket, socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metricsListen, api,
+                clusterNetworks, vmNetworks, connectivity, kubernetes, List.of());
+    }
+
+    /** A config without Kubernetes mode and host networks. */
     public Config(Path socket, String socketGroup, Optional<String> adminGroup, Path stateDir, String logLevel,
                   int resyncSeconds, CniSettings cni, Optional<HostPort> metricsListen, ApiSettings api,
                   List<ClusterNetwork> clusterNetworks, List<VmNetwork> vmNetworks,
@@ -81,7 +93,7 @@ public record Config(
     /** This config with other networks (e.g. the file's plus those of a cluster), every setting kept. */
     public Config withNetworks(List<ClusterNetwork> clusterNetworks, List<VmNetwork> vmNetworks) {
         return new Config(socket, socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metricsListen, api,
-                clusterNetworks, vmNetworks, connectivity, kubernetes);
+                clusterNetworks, vmNetworks, connectivity, kubernetes, hostNetworks);
     }
 
     /** What an empty file means: every default and no networks. */
@@ -107,6 +119,11 @@ public record Config(
     /** The VM networks whose connectivity is checked: those with a route. */
     public List<VmNetwork> routedVmNetworks() {
         return vmNetworks.stream().filter(network -> network.route().isPresent()).toList();
+    }
+
+    /** The host networks on a cluster network (which may be {@value ClusterNetwork#MGMT}), in file order. */
+    public List<HostNetwork> hostNetworksOf(String clusterNetwork) {
+        return hostNetworks.stream().filter(network -> network.clusterNetwork().equals(clusterNetwork)).toList();
     }
 
     /** The VM networks carried by a cluster network (which may be {@value ClusterNetwork#MGMT}), in file order. */

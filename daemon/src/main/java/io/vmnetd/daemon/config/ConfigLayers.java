@@ -48,7 +48,7 @@ public final class ConfigLayers {
             Map<String, String> out = new LinkedHashMap<>();
             for (String key : List.of("socket", "socketGroup", "adminGroup", "stateDir", "logLevel", "resyncSeconds",
                     "cni.ipamDirs", "cni.netnsPaths", "cni.ipamTimeoutSeconds", "cni.reclaimSeconds", "metrics.listen",
-                    "clusterNetworks", "vmNetworks")) {
+                    "clusterNetworks", "vmNetworks", "hostNetworks")) {
                 out.put(key, overlay.isPresent() && !FILE_ONLY.contains(key) ? "api" : "file");
             }
             return out;
@@ -86,7 +86,8 @@ public final class ConfigLayers {
                 overlay.cni().reclaimInterval(), file.cni().netnsPaths());
         return new Config(file.socket(), file.socketGroup(), file.adminGroup(), file.stateDir(), overlay.logLevel(),
                 overlay.resyncSeconds(), cni, file.metricsListen(), file.api(), overlay.clusterNetworks(),
-                overlay.vmNetworks(), overlay.connectivity(), file.kubernetes());
+                overlay.vmNetworks(), overlay.connectivity(), file.kubernetes(),
+                overlay.hostNetworks());
     }
 
     /**

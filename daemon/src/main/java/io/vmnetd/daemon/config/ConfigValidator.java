@@ -12,7 +12,7 @@ final class ConfigValidator {
 
     private static final List<String> KEYS = List.of("socket", "socketGroup", "adminGroup", "stateDir", "logLevel",
             "resyncSeconds", "cni", "metrics", "api", "connectivity", "clusterNetworks", "vmNetworks",
-            "kubernetes");
+            "hostNetworks", "kubernetes");
     private static final List<String> CNI_KEYS = List.of("ipamDirs", "ipamTimeoutSeconds", "reclaimSeconds",
             "netnsPaths");
     private static final List<String> METRICS_KEYS = List.of("listen");
@@ -46,6 +46,8 @@ final class ConfigValidator {
                 .validate(fields.get("clusterNetworks"), fields.path("clusterNetworks"));
         List<VmNetwork> vmNetworks = new VmNetworkValidator(values, clusterNetworks)
                 .validate(fields.get("vmNetworks"), fields.path("vmNetworks"));
+        List<HostNetwork> hostNetworks = new HostNetworkValidator(values, clusterNetworks)
+                .validate(fields.get("hostNetworks"), fields.path("hostNetworks"));
         return new Config(
                 fields.absolutePath("socket").orElse(Config.DEFAULT_SOCKET),
                 fields.matching("socketGroup", name -> GROUP_NAME.matcher(name).matches(), "group name",
@@ -60,7 +62,8 @@ final class ConfigValidator {
                 clusterNetworks.networks(),
                 vmNetworks,
                 connectivity(fields),
-                KubernetesValidator.validate(fields));
+                KubernetesValidator.validate(fields),
+                hostNetworks);
     }
 
     private ConnectivitySettings connectivity(MappingFields top) {

@@ -13,6 +13,8 @@ import java.util.OptionalInt;
  * @param uplink the bridge port towards the physical network: the bond
  * @param mtu empty when adopted: the kernel's MTU is kept
  * @param uplinkVids tagged VIDs the uplink carries besides its native VLAN
+ * @param bondTuning the bond's options besides mode and miimon, and its MAC; managed networks only
+ * @param hostVlans the node's own interfaces on VLANs of this network's bridge (hostNetworks)
  */
 public record DesiredNetwork(
         String name,
@@ -25,11 +27,23 @@ public record DesiredNetwork(
         int miimon,
         OptionalInt txQueueLength,
         VidSet uplinkVids,
-        List<VmPort> ports) {
+        List<VmPort> ports,
+        BondTuning bondTuning,
+        List<HostVlan> hostVlans) {
 
     public DesiredNetwork {
         nics = List.copyOf(nics);
         ports = List.copyOf(ports);
+        java.util.Objects.requireNonNull(bondTuning, "bondTuning");
+        hostVlans = List.copyOf(hostVlans);
+    }
+
+    /** A network whose bond has the kernel's default options and no host interfaces. */
+    public DesiredNetwork(String name, boolean managed, String bridge, String uplink, List<String> nics,
+                          OptionalInt mtu, BondMode bondMode, int miimon, OptionalInt txQueueLength, VidSet uplinkVids,
+                          List<VmPort> ports) {
+        this(name, managed, bridge, uplink, nics, mtu, bondMode, miimon, txQueueLength, uplinkVids, ports,
+                BondTuning.DEFAULTS, List.of());
     }
 
     /** The uplink's VLANs: the native VLAN (PVID 1, untagged) plus every VID a VM network uses, tagged. */
@@ -40,13 +54,14 @@ public record DesiredNetwork(
     /** This network with only the VM ports named in {@code hostIfNames}. */
     public DesiredNetwork withPortsNamed(java.util.Set<String> hostIfNames) {
         return new DesiredNetwork(name, managed, bridge, uplink, nics, mtu, bondMode, miimon, txQueueLength,
-                uplinkVids, ports.stream().filter(p -> hostIfNames.contains(p.hostIfName())).toList());
+                uplinkVids, ports.stream().filter(p -> hostIfNames.contains(p.hostIfName())).toList(), bondTuning,
+                hostVlans);
     }
 
     /** This network with {@code only} as its VM ports. */
     public DesiredNetwork withPorts(List<VmPort> only) {
         return new DesiredNetwork(name, managed, bridge, uplink, nics, mtu, bondMode, miimon, txQueueLength,
-                uplinkVids, only);
+                uplinkVids, only, bondTuning, hostVlans);
     }
 
     /** True when {@code linkName} is the host end of one of this network's VM ports. */
@@ -64,11 +79,11 @@ public record DesiredNetwork(
         return ports.stream().anyMatch(VmPort::promiscuousBridge);
     }
 
-    /** True when {@code linkName} is one of this network's own links or ports. */
+    /** True when {@code linkName} is one of this network's own links, ports or host interfaces. */
     public boolean owns(String linkName) {
         if (linkName.equals(bridge) || linkName.equals(uplink) || nics.contains(linkName)) {
             return true;
         }
-        return hasPort(linkName);
+        return hasPort(linkName) || hostVlans.stream().anyMatch(h -> h.ifName().equals(linkName));
     }
 }

@@ -2,6 +2,8 @@ package io.vmnetd.daemon.model;
 
 import io.vmnetd.daemon.config.ClusterNetwork;
 import io.vmnetd.daemon.config.Config;
+import io.vmnetd.daemon.config.HostNetwork;
+import io.vmnetd.daemon.config.Uplink;
 import io.vmnetd.daemon.config.VmNetwork;
 import io.vmnetd.netlink.BondMode;
 import io.vmnetd.netlink.VidSet;
@@ -25,23 +27,35 @@ public record DesiredState(Map<String, DesiredNetwork> networks) {
     }
 
     public static DesiredState of(Config config, List<NetworkPort> livePorts) {
+        return of(config, livePorts, Map.of());
+    }
+
+    /** @param leases where the DHCP leases of host networks stand, by host network name (none: sought) */
+    public static DesiredState of(Config config, List<NetworkPort> livePorts, Map<String, LeaseState> leases) {
         Map<String, DesiredNetwork> out = new LinkedHashMap<>();
         for (ClusterNetwork cn : config.clusterNetworks()) {
-            out.put(cn.name(), network(cn.name(), true, Optional.of(cn), config, livePorts));
+            out.put(cn.name(), network(cn.name(), true, Optional.of(cn), config, livePorts, leases));
         }
         boolean mgmtUsed = !config.vmNetworksOf(ClusterNetwork.MGMT).isEmpty()
+                || !config.hostNetworksOf(ClusterNetwork.MGMT).isEmpty()
                 || livePorts.stream().anyMatch(p -> p.clusterNetwork().equals(ClusterNetwork.MGMT));
         if (mgmtUsed) {
-            out.put(ClusterNetwork.MGMT, network(ClusterNetwork.MGMT, false, Optional.empty(), config, livePorts));
+            out.put(ClusterNetwork.MGMT, network(ClusterNetwork.MGMT, false, Optional.empty(), config, livePorts,
+                    leases));
         }
         return new DesiredState(out);
     }
 
     private static DesiredNetwork network(String name, boolean managed, Optional<ClusterNetwork> cn, Config config,
-                                          List<NetworkPort> livePorts) {
+                                          List<NetworkPort> livePorts, Map<String, LeaseState> leases) {
         VidSet vids = VidSet.empty();
         for (VmNetwork vm : config.vmNetworksOf(name)) {
             vids = vids.union(VmNetworkVlans.uplinkVids(vm));
+        }
+        List<HostVlan> hostVlans = new ArrayList<>();
+        for (HostNetwork h : config.hostNetworksOf(name)) {
+            hostVlans.add(hostVlan(h, leases.getOrDefault(h.name(), new LeaseState.Seeking())));
+            vids = vids.union(VidSet.of(h.vlan()));
         }
         List<VmPort> ports = new ArrayList<>();
         for (NetworkPort p : livePorts) {
@@ -62,7 +76,24 @@ public record DesiredState(Map<String, DesiredNetwork> networks) {
                 cn.map(c -> c.uplink().miimon()).orElse(0),
                 cn.map(c -> c.uplink().txQueueLen()).orElse(OptionalInt.empty()),
                 vids,
-                ports);
+                ports,
+                cn.map(c -> bondTuning(c.uplink())).orElse(BondTuning.DEFAULTS),
+                hostVlans);
+    }
+
+    private static BondTuning bondTuning(Uplink uplink) {
+        return new BondTuning(uplink.bond().options(), uplink.bond().primary(), uplink.hardwareAddr());
+    }
+
+    /** A host network as the planner makes it: a DHCP one with the lease it holds, if any. */
+    static HostVlan hostVlan(HostNetwork h, LeaseState state) {
+        if (h.addressing() instanceof HostNetwork.Addressing.Static s) {
+            return new HostVlan(h.name(), h.interfaceName(), h.vlan(), Optional.of(s.address()), s.gateway(),
+                    h.routes(), false);
+        }
+        Optional<LeasedAddress> lease = state instanceof LeaseState.Bound b ? Optional.of(b.lease()) : Optional.empty();
+        return new HostVlan(h.name(), h.interfaceName(), h.vlan(), lease.map(LeasedAddress::address),
+                lease.flatMap(LeasedAddress::router), h.routes(), true, state instanceof LeaseState.Seeking);
     }
 
     /**

@@ -3,7 +3,12 @@ package io.vmnetd.daemon.reconcile;
 import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.VidRange;
 import io.vmnetd.netlink.VidSet;
+import io.vmnetd.daemon.model.PortVlanSpec;
+import io.vmnetd.netlink.Address;
 import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.Route;
+import io.vmnetd.netlink.nl.Rtnl;
+import io.vmnetd.netlink.sys.Native;
 import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.RtNetlink;
 import java.util.ArrayList;
@@ -20,18 +25,35 @@ public final class KernelView {
     private final Map<Integer, Link> byIndex = new HashMap<>();
     private final Map<Integer, PortVlans> vlans;
     private final Set<Path> goneNamespaces;
+    private final Optional<Addressing> addressing;
 
-    public KernelView(List<Link> links, Map<Integer, PortVlans> vlans) {
-        this(links, vlans, Set.of());
+    /** The addresses and main-table routes of the node, read only when host interfaces need them. */
+    public record Addressing(List<Address> addresses, List<Route> routes) {
+        public Addressing {
+            addresses = List.copyOf(addresses);
+            routes = List.copyOf(routes);
+        }
+
+        public static Addressing read(RtNetlink rtnl) {
+            List<Route> routes = new ArrayList<>(rtnl.routes().list(Native.AF_INET));
+            routes.addAll(rtnl.routes().list(Native.AF_INET6));
+            return new Addressing(rtnl.addresses().list(Optional.empty()), routes);
+        }
     }
 
-    private KernelView(List<Link> links, Map<Integer, PortVlans> vlans, Set<Path> goneNamespaces) {
+    public KernelView(List<Link> links, Map<Integer, PortVlans> vlans) {
+        this(links, vlans, Set.of(), Optional.empty());
+    }
+
+    private KernelView(List<Link> links, Map<Integer, PortVlans> vlans, Set<Path> goneNamespaces,
+                       Optional<Addressing> addressing) {
         for (Link l : links) {
             byName.put(l.name(), l);
             byIndex.put(l.index(), l);
         }
         this.vlans = Map.copyOf(vlans);
         this.goneNamespaces = Set.copyOf(goneNamespaces);
+        this.addressing = addressing;
     }
 
     /**
@@ -39,7 +61,27 @@ public final class KernelView {
      * is made again only while its pod's namespace is there.
      */
     public KernelView withGoneNamespaces(Set<Path> gone) {
-        return new KernelView(List.copyOf(byIndex.values()), vlans, gone);
+        return new KernelView(List.copyOf(byIndex.values()), vlans, gone, addressing);
+    }
+
+    /** This view with the node's addresses and routes. */
+    public KernelView withAddressing(Addressing read) {
+        return new KernelView(List.copyOf(byIndex.values()), vlans, goneNamespaces, Optional.of(read));
+    }
+
+    /**
+     * The addresses of the link with {@code index} whose scope is global: the kernel's own link-local ones are not
+     * anybody's configuration. Empty when this view was read without addresses.
+     */
+    public List<Address> globalAddresses(int index) {
+        return addressing.map(a -> a.addresses().stream()
+                .filter(x -> x.index() == index && x.scope() == Rtnl.Rta.SCOPE_UNIVERSE).toList()).orElse(List.of());
+    }
+
+    /** The main table's routes out of the link with {@code index}. */
+    public List<Route> routesVia(int index) {
+        return addressing.map(a -> a.routes().stream().filter(r -> r.outputIndex() == index).toList())
+                .orElse(List.of());
     }
 
     public boolean namespaceGone(Path netns) {
@@ -108,6 +150,6 @@ public final class KernelView {
                 after.put(e.getKey(), new PortVlans(v.index(), v.name(), v.masterIndex(), kept));
             }
         }
-        return new KernelView(List.copyOf(byIndex.values()), after, goneNamespaces);
+        return new KernelView(List.copyOf(byIndex.values()), after, goneNamespaces, addressing);
     }
 }

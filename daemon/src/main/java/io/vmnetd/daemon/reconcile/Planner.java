@@ -4,6 +4,7 @@ import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.daemon.model.VlanDiff;
 import io.vmnetd.daemon.model.VmPort;
+import io.vmnetd.daemon.state.NetworkRegistry.HostInterface;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.PortVlans;
@@ -32,17 +33,34 @@ public final class Planner {
     private final List<String> portProblems = new ArrayList<>();
     private final PortPlanner ports;
 
-    private Planner(DesiredNetwork want, KernelView have) {
+    private final HostVlanPlanner hostVlans;
+
+    private Planner(DesiredNetwork want, KernelView have, List<HostInterface> madeHostInterfaces) {
         this.want = want;
         this.have = have;
         this.ports = new PortPlanner(want, have, steps, portProblems);
+        this.hostVlans = new HostVlanPlanner(want, have, madeHostInterfaces, steps, problems);
+    }
+
+    private Planner(DesiredNetwork want, KernelView have) {
+        this(want, have, List.of());
     }
 
     /**
      * @param ownedUplinkVids for an adopted network, the uplink VIDs vmnetd added earlier and may remove again
      */
     public static Plan plan(DesiredNetwork want, KernelView have, VidSet ownedUplinkVids) {
-        Planner p = new Planner(want, want.managed() ? afterDefaultPvidCleared(want, have) : have);
+        return plan(want, have, ownedUplinkVids, List.of());
+    }
+
+    /**
+     * @param madeHostInterfaces the interfaces vmnetd made for host networks on this network's bridge, which it
+     *     deletes once their host network is gone (the view must then hold the node's addressing)
+     */
+    public static Plan plan(DesiredNetwork want, KernelView have, VidSet ownedUplinkVids,
+                            List<HostInterface> madeHostInterfaces) {
+        Planner p = new Planner(want, want.managed() ? afterDefaultPvidCleared(want, have) : have,
+                madeHostInterfaces);
         if (want.managed()) {
             p.planManaged();
         } else {
@@ -111,20 +129,17 @@ public final class Planner {
         int mtu = want.mtu().orElseThrow();
         Optional<Link> bond = have.link(want.uplink());
         boolean bondNew = bond.isEmpty();
-        Steps.CreateBond createBond = new Steps.CreateBond(want.uplink(), want.bondMode(), want.miimon(), mtu,
-                want.txQueueLength());
+        boolean reenslaved = false;
         if (bondNew) {
-            steps.add(createBond);
+            steps.add(new Steps.CreateBond(want.uplink(), want.bondMode(), want.miimon(), mtu, want.txQueueLength(),
+                    want.bondTuning()));
         } else if (!(bond.get().kind() instanceof LinkKind.Bond b)) {
             problems.add(want.uplink() + " exists but is a " + kindName(bond.get()) + ", not a bond");
             return;
-        } else if (b.mode() != want.bondMode()) {
-            steps.add(new Steps.ReplaceBond(want.uplink(), b.mode(), createBond));
-            bondNew = true;
-        } else if (b.miimon() != want.miimon()) {
-            steps.add(new Steps.SetMiimon(want.uplink(), want.miimon()));
+        } else {
+            reenslaved = BondPlanner.plan(want, have, bond.get(), b, steps);
         }
-        planNics(bond, bondNew);
+        planNics(bond, bondNew, reenslaved);
 
         Optional<Link> bridge = have.link(want.bridge());
         boolean bridgeNew = bridge.isEmpty();
@@ -172,13 +187,17 @@ public final class Planner {
             steps.add(new Steps.SetUp(want.bridge()));
         }
         ports.planUp();
+        hostVlans.plan(bridgeNew ? Optional.empty() : bridge, mtu);
     }
 
-    private void planNics(Optional<Link> bond, boolean bondNew) {
+    /** {@code reenslaved}: a step releases the bond's slaves and enslaves the wanted NICs that exist again. */
+    private void planNics(Optional<Link> bond, boolean bondNew, boolean reenslaved) {
         for (String nic : want.nics()) {
             Optional<Link> link = have.link(nic);
             if (link.isEmpty()) {
                 problems.add("NIC " + nic + " does not exist");
+            } else if (reenslaved) {
+                continue;
             } else if (bondNew || link.get().masterIndex() != bond.get().index()) {
                 steps.add(new Steps.EnslaveNic(nic, want.uplink()));
             } else if (!link.get().isUp()) {
@@ -188,8 +207,8 @@ public final class Planner {
         if (bond.isPresent()) {
             for (Link slave : have.slavesOf(bond.get())) {
                 if (!want.nics().contains(slave.name())) {
-                    // A replaced bond has released its slaves already; the driver leaves them down.
-                    steps.add(bondNew ? new Steps.SetUp(slave.name()) : new Steps.ReleaseNic(slave.name(), want.uplink()));
+                    // Released by the re-enslaving step already; the driver leaves a released NIC down.
+                    steps.add(reenslaved ? new Steps.SetUp(slave.name()) : new Steps.ReleaseNic(slave.name(), want.uplink()));
                 }
             }
         }
@@ -219,6 +238,7 @@ public final class Planner {
         ports.planJoins(bridge, false, bridge.get().mtu());
         ports.planMtus(bridge.get().mtu());
         ports.planUp();
+        hostVlans.plan(bridge, bridge.get().mtu());
     }
 
     /** True when a VM port's link shows it as planned: on {@code bridge}, at its MTU, up, with its flags. */

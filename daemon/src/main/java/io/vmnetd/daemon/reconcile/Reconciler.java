@@ -6,8 +6,10 @@ import io.vmnetd.daemon.log.LogFields;
 import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.daemon.model.DesiredState;
+import io.vmnetd.daemon.model.LeaseState;
 import io.vmnetd.daemon.model.NetworkPort;
 import io.vmnetd.daemon.state.NetworkRegistry;
+import io.vmnetd.daemon.state.NetworkRegistry.HostInterface;
 import io.vmnetd.daemon.state.NetworkRegistry.ManagedNetwork;
 import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.Link;
@@ -54,6 +56,9 @@ public final class Reconciler {
     private final VmPorts ports;
     /** How many links the last full read of the node showed; -1 before the first. */
     private volatile int linksLastRead = -1;
+    /** Where the DHCP leases of host networks stand, by host network name; replaced whole on each change. */
+    private volatile Map<String, LeaseState> leases = Map.of();
+    private volatile java.util.function.Consumer<Config> configObserver = c -> { };
 
     public Reconciler(RtNetlink host, StepContext context, NetworkRegistry registry, Config config,
                       Supplier<List<NetworkPort>> livePorts, ReconcileObserver observer) {
@@ -81,25 +86,43 @@ public final class Reconciler {
     }
 
     public void setConfig(Config newConfig) {
+        // Told first, while the kernel is still as the old config made it (a DHCP lease is released on its link).
+        configObserver.accept(newConfig);
         this.config = newConfig;
     }
 
+    /** Told of every new config before it is applied. */
+    public void observeConfig(java.util.function.Consumer<Config> observer) {
+        this.configObserver = observer;
+    }
+
+    /** The DHCP leases of host networks, by name, that the desired state addresses their interfaces with. */
+    public Map<String, LeaseState> leases() {
+        return leases;
+    }
+
+    public void setLeases(Map<String, LeaseState> now) {
+        this.leases = Map.copyOf(now);
+    }
+
     public DesiredState desired() {
+        Map<String, LeaseState> held = leases;
         if (livePortsVersion == null) {
-            return DesiredState.of(config, livePorts.get());
+            return DesiredState.of(config, livePorts.get(), held);
         }
         // The version is read before the ports, so a snapshot is never older than the version it is filed under.
         long version = livePortsVersion.getAsLong();
         Config c = config;
         DesiredSnapshot d = desiredSnapshot;
-        if (d == null || d.config() != c || d.portsVersion() != version) {
-            d = new DesiredSnapshot(c, version, DesiredState.of(c, livePorts.get()));
+        if (d == null || d.config() != c || d.portsVersion() != version || d.leases() != held) {
+            d = new DesiredSnapshot(c, version, held, DesiredState.of(c, livePorts.get(), held));
             desiredSnapshot = d;
         }
         return d.state();
     }
 
-    private record DesiredSnapshot(Config config, long portsVersion, DesiredState state) {}
+    private record DesiredSnapshot(Config config, long portsVersion, Map<String, LeaseState> leases,
+                                   DesiredState state) {}
 
     /**
      * The VIDs a cluster network's uplink carries for the configured VM networks alone, whatever ports there are;
@@ -228,14 +251,19 @@ public final class Reconciler {
 
     /** The plan for {@code candidate} against the kernel as it is now; nothing is applied. */
     public List<String> dryRun(Config candidate) {
-        DesiredState want = DesiredState.of(candidate, livePorts.get());
+        DesiredState want = DesiredState.of(candidate, livePorts.get(), leases);
         KernelView view = readKernel();
         List<String> lines = new ArrayList<>();
         for (DesiredNetwork n : want.networks().values()) {
-            lines.addAll(Planner.plan(n, view, registry.mgmtVids()).describe());
+            List<HostInterface> made = registry.hostInterfacesOf(n.name());
+            KernelView v = HostInterfaceBook.needsAddressing(n, made)
+                    ? view.withAddressing(KernelView.Addressing.read(host)) : view;
+            lines.addAll(Planner.plan(n, v, registry.mgmtVids(), made).describe());
         }
         if (mgmtToRelease(want, Scope.ALL)) {
-            lines.addAll(Planner.plan(DesiredState.unusedMgmt(), view, registry.mgmtVids()).describe());
+            List<HostInterface> made = registry.hostInterfacesOf(ClusterNetwork.MGMT);
+            KernelView v = made.isEmpty() ? view : view.withAddressing(KernelView.Addressing.read(host));
+            lines.addAll(Planner.plan(DesiredState.unusedMgmt(), v, registry.mgmtVids(), made).describe());
         }
         for (Map.Entry<String, ManagedNetwork> m : registry.managed().entrySet()) {
             if (candidate.clusterNetwork(m.getKey()).isEmpty()) {
@@ -298,11 +326,14 @@ public final class Reconciler {
         LogFields.of(LogFields.NETWORK, network).log(LOG, Level.WARNING, "reconcile failed: " + message);
     }
 
-    /** Nothing uses mgmt any more, but its uplink still carries VIDs vmnetd added: they are to be removed. */
+    /**
+     * Nothing uses mgmt any more, but its uplink still carries VIDs vmnetd added, or vmnetd made host interfaces on
+     * it: they are to be removed.
+     */
     private boolean mgmtToRelease(DesiredState want, Scope scope) {
         return scope.covers(ClusterNetwork.MGMT)
                 && !want.networks().containsKey(ClusterNetwork.MGMT)
-                && !registry.mgmtVids().isEmpty();
+                && (!registry.mgmtVids().isEmpty() || !registry.hostInterfacesOf(ClusterNetwork.MGMT).isEmpty());
     }
 
     private void reconcileNetwork(DesiredNetwork n, Reason reason, List<String> applied, List<String> problems,
@@ -311,15 +342,17 @@ public final class Reconciler {
         lock.lock();
         try {
             VidSet owned = registry.mgmtVids();
-            KernelView view = VmPorts.withGoneNamespaces(readKernel(), n);
+            List<HostInterface> madeHostInterfaces = registry.hostInterfacesOf(n.name());
+            KernelView view = VmPorts.withGoneNamespaces(read(n, madeHostInterfaces), n);
             view.link(n.bridge()).ifPresent(ports::remember);
-            Plan plan = Planner.plan(n, view, owned);
+            Plan plan = Planner.plan(n, view, owned, madeHostInterfaces);
             StepContext applying = new Applying(context, view);
             problemsByNetwork.put(n.name(), plan.problems());
             problems.addAll(plan.describe().subList(plan.steps().size(), plan.describe().size()));
             if (n.managed()) {
                 registry.recordManaged(n.name(), new ManagedNetwork(n.bridge(), n.uplink(), n.nics()));
             }
+            HostInterfaceBook.recordBefore(registry, n, view, plan, madeHostInterfaces);
             for (Step step : plan.steps()) {
                 apply(n, step, reason, applied, applying);
                 if (!n.managed() && step instanceof Steps.SetPortVlans v && v.port().equals(n.uplink())) {
@@ -330,11 +363,18 @@ public final class Reconciler {
             if (!n.managed() && n.uplinkVids().isEmpty() && plan.problems().isEmpty()) {
                 registry.setMgmtVids(VidSet.empty()); // all given back (a VID made the PVID meanwhile is not ours)
             }
+            HostInterfaceBook.forgetAfter(registry, n, madeHostInterfaces);
         } catch (NetlinkException | IllegalArgumentException e) {
             fail(n.name(), e, errors);
         } finally {
             lock.unlock();
         }
+    }
+
+    /** Links and VLANs; with the node's addresses and routes too when host interfaces are, or were, there. */
+    private KernelView read(DesiredNetwork n, List<HostInterface> made) {
+        KernelView view = readKernel();
+        return HostInterfaceBook.needsAddressing(n, made) ? view.withAddressing(KernelView.Addressing.read(host)) : view;
     }
 
     private static VidSet addedVids(Steps.SetPortVlans v) {
@@ -360,6 +400,8 @@ public final class Reconciler {
                 LOG.info(name + ": " + step.describe());
             }
             registry.forget(name);
+            // Its bridge is gone, and with it the VLAN links on it.
+            registry.hostInterfacesOf(name).forEach(h -> registry.forgetHostInterface(h.ifName()));
             problemsByNetwork.remove(name);
         } catch (NetlinkException e) {
             errors.add(name + ": " + e.getMessage());

@@ -1,8 +1,10 @@
 package io.vmnetd.daemon.reconcile;
 
+import io.vmnetd.daemon.model.BondTuning;
 import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.daemon.model.VlanDiff;
 import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.BondOption;
 import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkChange;
@@ -21,53 +23,35 @@ import java.util.stream.Collectors;
 final class Steps {
     private Steps() {}
 
-    record CreateBond(String name, BondMode mode, int miimon, int mtu, OptionalInt txQueueLength) implements Step {
+    /** A bond with all its settings and MAC in one message; a primary NIC is named to the kernel by its index. */
+    record CreateBond(String name, BondMode mode, int miimon, int mtu, OptionalInt txQueueLength, BondTuning tuning)
+            implements Step {
+        /** A bond with the kernel's default options. */
+        CreateBond(String name, BondMode mode, int miimon, int mtu, OptionalInt txQueueLength) {
+            this(name, mode, miimon, mtu, txQueueLength, BondTuning.DEFAULTS);
+        }
+
         public String kind() {
             return "bond_missing";
         }
 
         public String describe() {
-            return "create bond " + name + " (" + mode + ", miimon " + miimon + ", mtu " + mtu
-                    + txQueueLength.stream().mapToObj(q -> ", txqueuelen " + q).findFirst().orElse("") + ")";
+            // The options that are not the kernel's defaults (mode and miimon are said anyway).
+            List<BondOption> set = BondOption.differing(new LinkKind.Bond(mode, miimon), tuning.kind(mode, miimon, 0),
+                    false);
+            String options = set.isEmpty() ? "" : ", " + new BondTarget(mode, miimon, tuning).describe(set);
+            return "create bond " + name + " (" + mode + ", miimon " + miimon + options
+                    + tuning.primary().map(p -> ", primary " + p).orElse("") + ", mtu " + mtu
+                    + txQueueLength.stream().mapToObj(q -> ", txqueuelen " + q).findFirst().orElse("")
+                    + tuning.hardwareAddr().map(m -> ", address " + m).orElse("") + ")";
         }
 
         public void apply(StepContext c) {
-            LinkSpec spec = LinkSpec.bond(name, mode, miimon).mtu(mtu).up();
+            Links links = c.host().links();
+            LinkSpec spec = LinkSpec.bond(name, new BondTarget(mode, miimon, tuning).kind(links::find)).mtu(mtu).up();
             txQueueLength.ifPresent(spec::txQueueLength);
-            c.host().links().create(spec);
-        }
-    }
-
-    /** A bond's mode cannot change while it has slaves: it is made anew and its NICs enslaved again. */
-    record ReplaceBond(String name, BondMode from, CreateBond replacement) implements Step {
-        public String kind() {
-            return "bond_mode";
-        }
-
-        public String describe() {
-            return "replace bond " + name + ": mode " + from + " -> " + replacement.mode();
-        }
-
-        public void apply(StepContext c) {
-            c.host().links().deleteIfExists(name);
-            c.gone(name);
-            replacement.apply(c);
-        }
-    }
-
-    record SetMiimon(String name, int miimon) implements Step {
-        public String kind() {
-            return "bond_miimon";
-        }
-
-        public String describe() {
-            return "set miimon " + miimon + " on bond " + name;
-        }
-
-        public void apply(StepContext c) {
-            Link bond = c.host().links().get(name);
-            LinkKind.Bond kind = bond.kindAs(LinkKind.Bond.class).orElseThrow();
-            c.host().links().update(bond, new LinkKind.Bond(kind.mode(), miimon));
+            tuning.hardwareAddr().ifPresent(spec::mac);
+            links.create(spec);
         }
     }
 

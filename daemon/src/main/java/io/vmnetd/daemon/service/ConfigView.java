@@ -3,6 +3,9 @@ package io.vmnetd.daemon.service;
 import io.vmnetd.daemon.config.ClusterNetwork;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigLayers;
+import io.vmnetd.daemon.config.BondSettings;
+import io.vmnetd.daemon.config.HostNetwork;
+import io.vmnetd.daemon.config.Uplink;
 import io.vmnetd.daemon.config.VmNetwork;
 import io.vmnetd.netlink.VidRange;
 import java.util.ArrayList;
@@ -45,8 +48,9 @@ final class ConfigView {
             n.put("mtu", cn.mtu());
             Map<String, Object> uplink = new LinkedHashMap<>();
             uplink.put("nics", cn.uplink().nics());
-            uplink.put("bond", Map.of("mode", cn.uplink().mode().kernelName(), "miimon", cn.uplink().miimon()));
+            uplink.put("bond", bond(cn.uplink()));
             cn.uplink().txQueueLen().ifPresent(q -> uplink.put("txQueueLen", q));
+            cn.uplink().hardwareAddr().ifPresent(mac -> uplink.put("hardwareAddr", mac.toString()));
             n.put("uplink", uplink);
             cns.add(n);
         }
@@ -68,6 +72,39 @@ final class ConfigView {
             vms.add(n);
         }
         d.put("vmNetworks", vms);
+        List<Object> hosts = new ArrayList<>();
+        for (HostNetwork h : c.hostNetworks()) {
+            Map<String, Object> n = new LinkedHashMap<>();
+            n.put("name", h.name());
+            n.put("clusterNetwork", h.clusterNetwork());
+            n.put("vlan", h.vlan());
+            n.put("mode", h.addressing().mode());
+            if (h.addressing() instanceof HostNetwork.Addressing.Static s) {
+                n.put("address", s.address().toString());
+                s.gateway().ifPresent(g -> n.put("gateway", g.getHostAddress()));
+            }
+            if (!h.routes().isEmpty()) {
+                n.put("routes", h.routes().stream().map(Object::toString).toList());
+            }
+            hosts.add(n);
+        }
+        d.put("hostNetworks", hosts);
         return d;
+    }
+
+    /** uplink.bond: mode and miimon, and the options that were written. */
+    private static Map<String, Object> bond(Uplink uplink) {
+        Map<String, Object> b = new LinkedHashMap<>();
+        b.put("mode", uplink.mode().kernelName());
+        b.put("miimon", uplink.miimon());
+        BondSettings s = uplink.bond();
+        s.xmitHashPolicy().ifPresent(v -> b.put("xmitHashPolicy", v.kernelName()));
+        s.lacpRate().ifPresent(v -> b.put("lacpRate", v.kernelName()));
+        s.adSelect().ifPresent(v -> b.put("adSelect", v.kernelName()));
+        s.updelay().ifPresent(v -> b.put("updelay", v));
+        s.downdelay().ifPresent(v -> b.put("downdelay", v));
+        s.primary().ifPresent(v -> b.put("primary", v));
+        s.minLinks().ifPresent(v -> b.put("minLinks", v));
+        return b;
     }
 }

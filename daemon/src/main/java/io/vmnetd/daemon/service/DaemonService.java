@@ -113,7 +113,7 @@ public final class DaemonService implements DaemonApi {
     @Override
     public Object networks() {
         return Views.networks(reconciler.config(), reconciler.desired(), KernelView.read(host), reconciler.problems(),
-                connectivity::current);
+                connectivity::current, reconciler.leases());
     }
 
     /** The config in use. */

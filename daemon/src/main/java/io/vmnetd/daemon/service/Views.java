@@ -4,6 +4,9 @@ import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.VmNetwork;
 import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.DesiredState;
+import io.vmnetd.daemon.model.HostVlan;
+import io.vmnetd.daemon.model.LeaseState;
+import io.vmnetd.daemon.model.LeasedAddress;
 import io.vmnetd.daemon.model.VmNetworkVlans;
 import io.vmnetd.daemon.probe.Connectivity;
 import io.vmnetd.daemon.reconcile.KernelView;
@@ -11,6 +14,7 @@ import io.vmnetd.daemon.state.Attachment;
 import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.PortVlans;
+import java.net.InetAddress;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -31,7 +35,13 @@ final class Views {
 
     record NetworkView(String name, boolean managed, String bridge, String bond, List<String> nics, Integer mtu,
                        String uplinkVids, String status, List<String> problems, List<VmNetworkView> vmNetworks,
-                       int ports) {}
+                       int ports, List<HostNetworkView> hostNetworks) {}
+
+    /** A host network: its interface and addressing; a DHCP one's {@code lease} is null while none is held. */
+    record HostNetworkView(String name, String ifName, int vlan, String mode, String address, String gateway,
+                           List<String> routes, LeaseView lease) {}
+
+    record LeaseView(String address, String router, String server, String boundAt, String renewAt, String expiresAt) {}
 
     record PortView(String containerId, String ifName, String netns, String vmNetwork, String clusterNetwork,
                     String hostIfName, String mac, String vlans, boolean isolated, List<String> addresses,
@@ -49,7 +59,8 @@ final class Views {
     }
 
     static List<NetworkView> networks(Config config, DesiredState desired, KernelView view,
-                                      Map<String, List<String>> problems, Function<VmNetwork, Connectivity> connectivity) {
+                                      Map<String, List<String>> problems, Function<VmNetwork, Connectivity> connectivity,
+                                      Map<String, LeaseState> leases) {
         List<NetworkView> out = new ArrayList<>();
         for (DesiredNetwork n : desired.networks().values()) {
             List<String> p = problems.getOrDefault(n.name(), List.of());
@@ -63,9 +74,32 @@ final class Views {
                         VmNetworkVlans.portVlans(vm).toString(), connectivity(connectivity.apply(vm))));
             }
             out.add(new NetworkView(n.name(), n.managed(), n.bridge(), n.uplink(), n.nics(), mtu,
-                    n.uplinkVids().toString(), p.isEmpty() ? "ok" : "degraded", p, vms, n.ports().size()));
+                    n.uplinkVids().toString(), p.isEmpty() ? "ok" : "degraded", p, vms, n.ports().size(),
+                    hostNetworks(n, leases)));
         }
         return out;
+    }
+
+    private static List<HostNetworkView> hostNetworks(DesiredNetwork n, Map<String, LeaseState> leases) {
+        List<HostNetworkView> out = new ArrayList<>();
+        for (HostVlan h : n.hostVlans()) {
+            LeaseView lease = leases.get(h.name()) instanceof LeaseState.Bound b && h.dhcp() ? lease(b.lease()) : null;
+            out.add(new HostNetworkView(h.name(), h.ifName(), h.vid(), h.dhcp() ? "dhcp" : "static",
+                    h.address().map(Object::toString).orElse(null),
+                    h.gateway().map(InetAddress::getHostAddress).orElse(null),
+                    h.routes().stream().map(Object::toString).toList(), lease));
+        }
+        return out;
+    }
+
+    private static LeaseView lease(LeasedAddress l) {
+        return new LeaseView(l.address().toString(), l.router().map(InetAddress::getHostAddress).orElse(null),
+                l.server().map(InetAddress::getHostAddress).orElse(null), text(l.boundAt()), text(l.renewAt()),
+                text(l.expiresAt()));
+    }
+
+    private static String text(Optional<java.time.Instant> at) {
+        return at.map(Object::toString).orElse(null);
     }
 
     static List<PortView> ports(List<Attachment> attachments) {

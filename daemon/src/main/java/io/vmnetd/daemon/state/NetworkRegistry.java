@@ -14,8 +14,8 @@ import java.util.Optional;
 import java.util.logging.Logger;
 
 /**
- * What vmnetd made and so may take away again: the cluster networks it created (with their NICs), and the VIDs
- * it added to the adopted mgmt uplink. Kept in {@code stateDir/networks.json}, replaced atomically and synced.
+ * What vmnetd made and so may take away again: the cluster networks it created (with their NICs), the VIDs
+ * it added to the adopted mgmt uplink, and the host networks' interfaces. Kept in {@code stateDir/networks.json}, replaced atomically and synced.
  *
  * <p>A damaged file is moved aside at open and the registry starts empty: the configured networks are recorded
  * again by the first reconcile, from the config and the kernel. A save that fails (full or read-only disk) keeps the
@@ -33,11 +33,22 @@ public final class NetworkRegistry {
         }
     }
 
-    record Stored(Map<String, ManagedNetwork> managed, String mgmtVids) {
+    /**
+     * A host network's interface as vmnetd made it, filed by its name ({@code ifName}, unique on the node).
+     *
+     * @param bridgeVidAdded true once vmnetd added the VID to the bridge itself (self), which it then takes away
+     *     with the interface; a VID the bridge had before stays
+     */
+    public record HostInterface(String hostNetwork, String clusterNetwork, String bridge, String ifName, int vid,
+                                boolean bridgeVidAdded) {
+    }
+
+    record Stored(Map<String, ManagedNetwork> managed, String mgmtVids, Map<String, HostInterface> hostInterfaces) {
     }
 
     private final Path file;
     private final Map<String, ManagedNetwork> managed = new LinkedHashMap<>();
+    private final Map<String, HostInterface> hostInterfaces = new LinkedHashMap<>();
     private VidSet mgmtVids = VidSet.empty();
     private Optional<Path> movedAside = Optional.empty();
     private boolean unsaved;
@@ -74,8 +85,19 @@ public final class NetworkRegistry {
                     }
                 }
                 r.mgmtVids = s.mgmtVids() == null ? VidSet.empty() : VidSet.parse(s.mgmtVids());
+                if (s.hostInterfaces() != null) {
+                    for (Map.Entry<String, HostInterface> e : s.hostInterfaces().entrySet()) {
+                        HostInterface h = e.getValue();
+                        if (h == null || h.hostNetwork() == null || h.clusterNetwork() == null || h.bridge() == null
+                                || !e.getKey().equals(h.ifName())) {
+                            throw new IOException("host interface " + e.getKey() + " lacks its network or bridge");
+                        }
+                        r.hostInterfaces.put(e.getKey(), h);
+                    }
+                }
             } catch (IOException | RuntimeException e) {
                 r.managed.clear();
+                r.hostInterfaces.clear();
                 r.mgmtVids = VidSet.empty();
                 String why = e.getMessage() == null ? e.toString() : e.getMessage();
                 if (tidy) {
@@ -123,6 +145,24 @@ public final class NetworkRegistry {
         }
     }
 
+    /** The interfaces vmnetd made for host networks on cluster network {@code network}, in the order made. */
+    public synchronized List<HostInterface> hostInterfacesOf(String network) {
+        return hostInterfaces.values().stream().filter(h -> h.clusterNetwork().equals(network)).toList();
+    }
+
+    public synchronized void recordHostInterface(HostInterface made) {
+        if (!made.equals(hostInterfaces.get(made.ifName()))) {
+            hostInterfaces.put(made.ifName(), made);
+            save();
+        }
+    }
+
+    public synchronized void forgetHostInterface(String ifName) {
+        if (hostInterfaces.remove(ifName) != null) {
+            save();
+        }
+    }
+
     /** Saves a change an earlier save could not write; a no-op when everything is on disk. */
     public synchronized void retrySave() {
         if (unsaved) {
@@ -133,7 +173,8 @@ public final class NetworkRegistry {
     private void save() {
         try {
             AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter()
-                    .writeValueAsBytes(new Stored(new LinkedHashMap<>(managed), mgmtVids.toString())));
+                    .writeValueAsBytes(new Stored(new LinkedHashMap<>(managed), mgmtVids.toString(),
+                            new LinkedHashMap<>(hostInterfaces))));
             if (unsaved) {
                 LOG.info("saved " + file + " again");
             }

@@ -17,7 +17,7 @@ class SettingsValidationTest {
 
         assertThat(problem).hasToString("/etc/vmnetd/vmnetd.yaml:2:1: sockets: unknown field; allowed: socket, "
                 + "socketGroup, adminGroup, stateDir, logLevel, resyncSeconds, cni, metrics, api, connectivity, clusterNetworks, vmNetworks, "
-                + "kubernetes");
+                + "hostNetworks, kubernetes");
     }
 
     @Test

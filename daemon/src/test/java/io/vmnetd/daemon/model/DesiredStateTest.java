@@ -196,4 +196,58 @@ class DesiredStateTest {
         assertThat(List.of("x", "eth2", "x-br0", "vmx1")).noneMatch(n::owns);
         assertThat(n.uplinkVlans()).isEqualTo(PortVlanSpec.nativeOnly().withTagged(VidSet.of(5)));
     }
+
+    @Test
+    void bondOptionsAndMacComeFromTheUplink() throws ConfigException {
+        DesiredNetwork data = DesiredState.of(config("""
+                clusterNetworks:
+                  - name: data
+                    uplink:
+                      nics: [eth1, eth2]
+                      hardwareAddr: 02:00:5e:10:00:01
+                      bond: {mode: active-backup, updelay: 200, primary: eth2}
+                """), List.of()).network("data").orElseThrow();
+
+        assertThat(data.bondTuning()).isEqualTo(new BondTuning(
+                io.vmnetd.netlink.BondOptions.DEFAULTS.withUpdelay(200), java.util.Optional.of("eth2"),
+                java.util.Optional.of(io.vmnetd.netlink.MacAddress.parse("02:00:5e:10:00:01"))));
+    }
+
+    @Test
+    void hostNetworksBecomeHostVlansOfTheirNetworkWhoseUplinkCarriesTheirVid() throws ConfigException {
+        Config config = config("""
+                clusterNetworks:
+                  - {name: data, uplink: {nics: [eth1]}}
+                hostNetworks:
+                  - {name: storage, clusterNetwork: data, vlan: 100, mode: static, address: 10.0.100.5/24}
+                  - {name: migration, clusterNetwork: mgmt, vlan: 200, mode: dhcp, routes: [10.9.0.0/16]}
+                """);
+        LeasedAddress lease = new LeasedAddress(io.vmnetd.netlink.IpPrefix.parse("10.0.200.7/24"),
+                java.util.Optional.of(io.vmnetd.netlink.IpPrefix.parseAddress("10.0.200.1")));
+
+        DesiredState seeking = DesiredState.of(config, List.of());
+        DesiredState leased = DesiredState.of(config, List.of(), java.util.Map.of("migration",
+                new LeaseState.Bound(lease)));
+        DesiredState lost = DesiredState.of(config, List.of(), java.util.Map.of("migration", new LeaseState.Lost()));
+
+        DesiredNetwork data = seeking.network("data").orElseThrow();
+        assertThat(data.hostVlans()).containsExactly(new HostVlan("storage", "data-br.100", 100,
+                java.util.Optional.of(io.vmnetd.netlink.IpPrefix.parse("10.0.100.5/24")), java.util.Optional.empty(),
+                List.of(), false));
+        assertThat(data.uplinkVids()).isEqualTo(VidSet.of(100));
+        assertThat(data.owns("data-br.100")).isTrue();
+        DesiredNetwork mgmt = seeking.network("mgmt").orElseThrow();
+        assertThat(mgmt.uplinkVids()).as("a host network alone makes mgmt used").isEqualTo(VidSet.of(200));
+        assertThat(mgmt.hostVlans().get(0).address()).isEmpty();
+        HostVlan withLease = leased.network("mgmt").orElseThrow().hostVlans().get(0);
+        assertThat(withLease.address()).contains(lease.address());
+        assertThat(withLease.gateway()).isEqualTo(lease.router());
+        assertThat(withLease.routes()).containsExactly(io.vmnetd.netlink.IpPrefix.parse("10.9.0.0/16"));
+        assertThat(withLease.dhcp()).isTrue();
+        assertThat(withLease.keepsHeldAddress()).isFalse();
+        assertThat(mgmt.hostVlans().get(0).keepsHeldAddress()).as("sought: what the interface holds stays").isTrue();
+        HostVlan gone = lost.network("mgmt").orElseThrow().hostVlans().get(0);
+        assertThat(gone.address()).isEmpty();
+        assertThat(gone.keepsHeldAddress()).as("lost: its address goes").isFalse();
+    }
 }

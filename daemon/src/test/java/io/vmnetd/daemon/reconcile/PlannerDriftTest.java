@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.vmnetd.daemon.model.PortVlanSpec;
 import io.vmnetd.daemon.model.VlanDiff;
 import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.BondOption;
 import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.PortVlans;
@@ -168,15 +169,13 @@ class PlannerDriftTest {
     }
 
     @Test
-    void bondModeChangedReplacesTheBondThenEnslavesAndAttachesAgain() {
-        kernel.link("data-bo").kind(new LinkKind.Bond(BondMode.BALANCE_RR, 100));
+    void bondModeChangedIsSetBackWithTheNicsReleasedAndEnslavedAgainKeepingBondAndBridge() {
+        LinkKind.Bond rr = new LinkKind.Bond(BondMode.BALANCE_RR, 100);
+        kernel.link("data-bo").kind(rr);
 
         assertThat(plan()).containsExactly(
-                new Steps.ReplaceBond("data-bo", BondMode.BALANCE_RR, new Steps.CreateBond("data-bo", BondMode.ACTIVE_BACKUP, 100, MTU, OptionalInt.of(1000))),
-                new Steps.EnslaveNic("eth1", "data-bo"),
-                new Steps.EnslaveNic("eth2", "data-bo"),
-                new Steps.SetMaster("data-bo", "data-br"),
-                new Steps.SetPortVlans("data-bo", new VlanDiff(List.of(BridgeVlan.access(1), BridgeVlan.tagged(100), BridgeVlan.tagged(VidRange.of(200, 299))), List.of())));
+                new BondSteps.ReenslaveBond("data-bo", List.of("eth1", "eth2"), BondTarget.of(DataNetwork.desired()),
+                        List.of(BondOption.MODE), rr));
     }
 
     @Test
@@ -184,7 +183,7 @@ class PlannerDriftTest {
         kernel.link("data-bo").kind(new LinkKind.Bond(BondMode.ACTIVE_BACKUP, 250));
 
         assertThat(plan()).containsExactly(
-                new Steps.SetMiimon("data-bo", 100));
+                new BondSteps.SetOptions("data-bo", BondTarget.of(DataNetwork.desired()), List.of(BondOption.MIIMON)));
     }
 
     @Test

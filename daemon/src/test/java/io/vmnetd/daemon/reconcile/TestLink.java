@@ -3,6 +3,7 @@ package io.vmnetd.daemon.reconcile;
 import io.vmnetd.netlink.BondMode;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkKind;
+import io.vmnetd.netlink.MacAddress;
 import io.vmnetd.netlink.OperState;
 import io.vmnetd.netlink.nl.Rtnl;
 import java.util.Optional;
@@ -71,6 +72,29 @@ final class TestLink {
 
     private boolean isolated;
     private boolean promiscuous;
+    private Optional<MacAddress> mac = Optional.empty();
+    private String parent;
+
+    TestLink mac(String address) {
+        this.mac = Optional.of(MacAddress.parse(address));
+        return this;
+    }
+
+    /** The lower device of a VLAN link, by name. */
+    TestLink parent(String parentName) {
+        this.parent = parentName;
+        return this;
+    }
+
+    Optional<String> parent() {
+        return Optional.ofNullable(parent);
+    }
+
+    /** An 802.1Q link of VLAN {@code vid} on {@code parentName}. */
+    static TestLink vlan(String name, int index, String parentName, int vid) {
+        return new TestLink(name, index, new LinkKind.Vlan(vid, io.vmnetd.netlink.VlanProtocol.IEEE_802_1Q))
+                .parent(parentName);
+    }
 
     TestLink kind(LinkKind newKind) {
         this.kind = newKind;
@@ -120,10 +144,14 @@ final class TestLink {
 
     /** The record the kernel would report, with {@code masterIndex} and the slave kind of the master. */
     Link build(int masterIndex, Optional<String> slaveKind) {
+        return build(masterIndex, slaveKind, 0);
+    }
+
+    Link build(int masterIndex, Optional<String> slaveKind, int parentIndex) {
         int flags = (up ? Rtnl.IFF_UP | Rtnl.IFF_LOWER_UP : 0) | (promiscuous ? Rtnl.IFF_PROMISC : 0);
         Optional<Link.BridgePort> port = slaveKind.filter("bridge"::equals)
                 .map(k -> new Link.BridgePort(3, true, isolated));
-        return new Link(index, name, kind, flags, mtu, 68, 65535, txQueueLength, Optional.empty(),
-                up ? OperState.UP : OperState.DOWN, masterIndex, 0, Optional.empty(), slaveKind, port, 0);
+        return new Link(index, name, kind, flags, mtu, 68, 65535, txQueueLength, mac,
+                up ? OperState.UP : OperState.DOWN, masterIndex, parentIndex, Optional.empty(), slaveKind, port, 0);
     }
 }

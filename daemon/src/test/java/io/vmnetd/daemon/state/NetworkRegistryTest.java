@@ -203,4 +203,34 @@ class NetworkRegistryTest {
         registry.retrySave();
         assertThat(NetworkRegistry.open(stateDir).managed()).containsOnlyKeys("data");
     }
+
+    @Test
+    void hostInterfacesSurviveAReopenByNetworkAndAreForgottenOneByOne() throws IOException {
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+        NetworkRegistry.HostInterface storage = new NetworkRegistry.HostInterface("storage", "data", "data-br",
+                "data-br.100", 100, true);
+        NetworkRegistry.HostInterface migration = new NetworkRegistry.HostInterface("migration", "mgmt", "mgmt-br",
+                "mgmt-br.200", 200, false);
+        registry.recordHostInterface(storage);
+        registry.recordHostInterface(migration);
+
+        NetworkRegistry reopened = NetworkRegistry.open(stateDir);
+        assertThat(reopened.hostInterfacesOf("data")).containsExactly(storage);
+        assertThat(reopened.hostInterfacesOf("mgmt")).containsExactly(migration);
+
+        reopened.forgetHostInterface("data-br.100");
+        assertThat(NetworkRegistry.open(stateDir).hostInterfacesOf("data")).isEmpty();
+        assertThat(NetworkRegistry.open(stateDir).hostInterfacesOf("mgmt")).containsExactly(migration);
+    }
+
+    @Test
+    void aFileFromBeforeHostInterfacesReadsAsNone() throws IOException {
+        Files.writeString(file(), "{\"managed\": {}, \"mgmtVids\": \"50\"}");
+
+        NetworkRegistry registry = NetworkRegistry.open(stateDir);
+
+        assertThat(registry.mgmtVids()).isEqualTo(VidSet.of(50));
+        assertThat(registry.hostInterfacesOf("data")).isEmpty();
+        assertThat(registry.movedAside()).isEmpty();
+    }
 }

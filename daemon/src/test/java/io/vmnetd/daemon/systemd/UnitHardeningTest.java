@@ -36,5 +36,8 @@ class UnitHardeningTest {
         }
         assertThat(unit).doesNotContainPattern("(?m)^AmbientCapabilities=").doesNotContainPattern("(?m)^ReadWritePaths=.*/etc");
         assertThat(unit).containsPattern("SystemCallFilter=~@mount");
+        // The DHCP client of host networks uses UDP sockets: no packet sockets for the daemon.
+        assertThat(unit).containsPattern("(?m)^RestrictAddressFamilies=").doesNotContainPattern(
+                "(?m)^RestrictAddressFamilies=.*AF_PACKET");
     }
 }

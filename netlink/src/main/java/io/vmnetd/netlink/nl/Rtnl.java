@@ -123,6 +123,13 @@ public final class Rtnl {
     public static final class Bond {
         public static final int MODE = 1;
         public static final int MIIMON = 3;
+        public static final int UPDELAY = 4;
+        public static final int DOWNDELAY = 5;
+        public static final int PRIMARY = 11;
+        public static final int XMIT_HASH_POLICY = 14;
+        public static final int MIN_LINKS = 18;
+        public static final int AD_LACP_RATE = 21;
+        public static final int AD_SELECT = 22;
 
         private Bond() {}
     }

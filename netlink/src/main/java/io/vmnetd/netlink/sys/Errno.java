@@ -6,14 +6,17 @@ import java.util.Map;
 public record Errno(int number) {
     public static final Errno EPERM = new Errno(1);
     public static final Errno ENOENT = new Errno(2);
+    public static final Errno ESRCH = new Errno(3);
     public static final Errno EINTR = new Errno(4);
     public static final Errno EAGAIN = new Errno(11);
     public static final Errno ENOMEM = new Errno(12);
+    public static final Errno EACCES = new Errno(13);
     public static final Errno EBUSY = new Errno(16);
     public static final Errno EEXIST = new Errno(17);
     public static final Errno ENODEV = new Errno(19);
     public static final Errno EINVAL = new Errno(22);
     public static final Errno ERANGE = new Errno(34);
+    public static final Errno ENOTEMPTY = new Errno(39);
     public static final Errno EOPNOTSUPP = new Errno(95);
     public static final Errno EAFNOSUPPORT = new Errno(97);
     public static final Errno EADDRNOTAVAIL = new Errno(99);
