@@ -7,7 +7,9 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -15,8 +17,11 @@ import java.util.random.RandomGenerator;
 
 /**
  * The exchanges of a DHCP client (RFC 2131) over one {@link Transport}: obtaining a lease (DISCOVER, OFFER,
- * REQUEST, ACK), renewing it with its server (unicast) or rebinding it with any (broadcast), and releasing it. Each
- * call is one exchange with retries; when to call which is the caller's ({@link LeaseKeeper}). Not thread-safe.
+ * REQUEST, ACK), renewing it with its server (unicast) or rebinding it with any (broadcast), and releasing it; or
+ * a DISCOVER alone, whose OFFER tells subnet and router without taking a lease (the connectivity probe's). Each call
+ * is one exchange: the request is sent again after each wait of the {@link Backoff} (its {@code secs} counting up)
+ * until a reply comes or the exchange's {@code patience} runs out. When to call which is the caller's
+ * ({@link LeaseKeeper}). Not thread-safe.
  */
 public final class DhcpClient {
     /** Answers to a REQUEST. */
@@ -37,25 +42,33 @@ public final class DhcpClient {
 
     private final Transport transport;
     private final byte[] mac;
-    private final byte[] clientId;
+    private final Optional<byte[]> clientId;
     private final Clock clock;
     private final RandomGenerator random;
-    private final Duration firstWait;
-    private final int attempts;
+    private final Backoff backoff;
+    private final Duration patience;
+    private int sent;
 
     /**
      * @param clientId option 61, so that a server tells this interface's lease from those of the node's other VLAN
-     *     interfaces, which share the bridge's MAC
-     * @param firstWait the wait for a reply to the first try; doubled on each of the {@code attempts}
+     *     interfaces, which share the bridge's MAC; empty: the server knows the client by its MAC (chaddr)
+     * @param backoff the waits for a reply before the request is sent again
+     * @param patience how long one exchange goes on before it gives up: silence
      */
-    public DhcpClient(Transport transport, byte[] mac, byte[] clientId, Clock clock, Duration firstWait, int attempts) {
+    public DhcpClient(Transport transport, byte[] mac, Optional<byte[]> clientId, Clock clock, Backoff backoff,
+                      Duration patience) {
         this.transport = transport;
         this.mac = mac.clone();
-        this.clientId = clientId.clone();
+        this.clientId = clientId.map(byte[]::clone);
         this.clock = clock;
         this.random = new SecureRandom();
-        this.firstWait = firstWait;
-        this.attempts = attempts;
+        this.backoff = backoff;
+        this.patience = patience;
+    }
+
+    /** How many messages this client has sent so far (first sends and retransmissions). */
+    public int sent() {
+        return sent;
     }
 
     /**
@@ -63,7 +76,8 @@ public final class DhcpClient {
      * for (the one the interface holds from before a restart).
      */
     public Answer obtain(Optional<Inet4Address> preferred) throws IOException {
-        Optional<DhcpMessage> offer = discover(preferred);
+        Instant began = clock.instant();
+        Optional<DhcpMessage> offer = discover(preferred, began);
         if (offer.isEmpty()) {
             return new Answer.Silent();
         }
@@ -76,7 +90,7 @@ public final class DhcpClient {
         request.put(DhcpMessage.OPT_SERVER_ID, server.get().getAddress());
         int xid = offer.get().xid();
         return request(DhcpMessage.request(DhcpMessage.Type.REQUEST, xid, DhcpMessage.FLAG_BROADCAST, DhcpMessage.ANY,
-                mac, request), DhcpMessage.BROADCAST, xid);
+                mac, request), DhcpMessage.BROADCAST, xid, began);
     }
 
     /**
@@ -84,46 +98,51 @@ public final class DhcpClient {
      * without taking a lease).
      */
     public Optional<DhcpMessage> discover(Optional<Inet4Address> preferred) throws IOException {
+        return discover(preferred, clock.instant());
+    }
+
+    private Optional<DhcpMessage> discover(Optional<Inet4Address> preferred, Instant began) throws IOException {
         int xid = random.nextInt();
         Map<Integer, byte[]> discover = common();
         preferred.ifPresent(a -> discover.put(DhcpMessage.OPT_REQUESTED_ADDRESS, a.getAddress()));
         return exchange(DhcpMessage.request(DhcpMessage.Type.DISCOVER, xid, DhcpMessage.FLAG_BROADCAST,
-                DhcpMessage.ANY, mac, discover), DhcpMessage.BROADCAST, xid, DhcpMessage.Type.OFFER);
+                DhcpMessage.ANY, mac, discover), DhcpMessage.BROADCAST, xid, began, DhcpMessage.Type.OFFER);
     }
 
     /** RENEWING: REQUEST to the lease's server, from the leased address. */
     public Answer renew(DhcpLease lease) throws IOException {
         int xid = random.nextInt();
         return request(DhcpMessage.request(DhcpMessage.Type.REQUEST, xid, 0, lease.address(), mac, common()),
-                lease.server(), xid);
+                lease.server(), xid, clock.instant());
     }
 
     /** REBINDING: REQUEST to any server, broadcast, from the leased address. */
     public Answer rebind(DhcpLease lease) throws IOException {
         int xid = random.nextInt();
         return request(DhcpMessage.request(DhcpMessage.Type.REQUEST, xid, 0, lease.address(), mac, common()),
-                DhcpMessage.BROADCAST, xid);
+                DhcpMessage.BROADCAST, xid, clock.instant());
     }
 
     /** RELEASE to the lease's server; there is no answer to wait for. */
     public void release(DhcpLease lease) throws IOException {
         Map<Integer, byte[]> o = new LinkedHashMap<>();
         o.put(DhcpMessage.OPT_SERVER_ID, lease.server().getAddress());
-        o.put(DhcpMessage.OPT_CLIENT_ID, clientId);
+        clientId.ifPresent(id -> o.put(DhcpMessage.OPT_CLIENT_ID, id));
         transport.send(DhcpMessage.request(DhcpMessage.Type.RELEASE, random.nextInt(), 0, lease.address(), mac, o),
                 lease.server());
+        sent++;
     }
 
     private Map<Integer, byte[]> common() {
         Map<Integer, byte[]> o = new LinkedHashMap<>();
-        o.put(DhcpMessage.OPT_CLIENT_ID, clientId);
+        clientId.ifPresent(id -> o.put(DhcpMessage.OPT_CLIENT_ID, id));
         o.put(DhcpMessage.OPT_PARAMETERS, PARAMETERS);
         return o;
     }
 
-    private Answer request(DhcpMessage request, Inet4Address to, int xid) throws IOException {
+    private Answer request(DhcpMessage request, Inet4Address to, int xid, Instant began) throws IOException {
         Instant sent = clock.instant();
-        Optional<DhcpMessage> reply = exchange(request, to, xid, DhcpMessage.Type.ACK, DhcpMessage.Type.NAK);
+        Optional<DhcpMessage> reply = exchange(request, to, xid, began, DhcpMessage.Type.ACK, DhcpMessage.Type.NAK);
         if (reply.isEmpty()) {
             return new Answer.Silent();
         }
@@ -165,15 +184,21 @@ public final class DhcpClient {
         return s.isPresent() ? Optional.of(Duration.ofSeconds(Integer.toUnsignedLong(s.getAsInt()))) : Optional.empty();
     }
 
-    /** Sends {@code m} and waits for a reply of one of {@code types} to {@code xid}, trying again with longer waits. */
-    private Optional<DhcpMessage> exchange(DhcpMessage m, Inet4Address to, int xid, DhcpMessage.Type... types)
-            throws IOException {
-        Duration wait = firstWait;
-        for (int attempt = 0; attempt < attempts; attempt++) {
-            transport.send(m, to);
-            Instant deadline = clock.instant().plus(wait);
+    /**
+     * Sends {@code m}, again after each wait of the backoff, until a reply of one of {@code types} to {@code xid}
+     * comes or the patience runs out. Each send's {@code secs} counts from {@code began}, when the client began
+     * acquiring or renewing (RFC 2131 table 5); servers and relays may use it to tell a client that waits long.
+     */
+    private Optional<DhcpMessage> exchange(DhcpMessage m, Inet4Address to, int xid, Instant began,
+                                           DhcpMessage.Type... types) throws IOException {
+        Instant giveUp = clock.instant().plus(patience);
+        for (int attempt = 0; clock.instant().isBefore(giveUp); attempt++) {
+            Instant now = clock.instant();
+            transport.send(m.withSecs((int) Duration.between(began, now).toSeconds()), to);
+            sent++;
+            Instant resend = earlier(now.plus(backoff.delay(attempt)), giveUp);
             while (true) {
-                Duration left = Duration.between(clock.instant(), deadline);
+                Duration left = Duration.between(clock.instant(), resend);
                 if (left.isNegative() || left.isZero()) {
                     break;
                 }
@@ -182,14 +207,17 @@ public final class DhcpClient {
                     break;
                 }
                 DhcpMessage r = reply.get();
-                if (r.xid() == xid && java.util.Arrays.equals(r.chaddr(), mac) && r.type().isPresent()
-                        && java.util.List.of(types).contains(r.type().get())) {
+                if (r.xid() == xid && Arrays.equals(r.chaddr(), mac) && r.type().isPresent()
+                        && List.of(types).contains(r.type().get())) {
                     return reply;
                 }
             }
-            wait = wait.multipliedBy(2);
         }
         return Optional.empty();
+    }
+
+    private static Instant earlier(Instant a, Instant b) {
+        return a.isBefore(b) ? a : b;
     }
 
     static int prefixLength(Inet4Address mask) {

@@ -13,9 +13,12 @@ import java.util.OptionalInt;
 
 /**
  * A DHCPv4 message (RFC 2131 with the options of RFC 2132 a client needs), encoded and decoded. Options are kept as
- * raw bytes by code; the typed accessors read the few a lease is made of.
+ * raw bytes by code, in order, each code once: a code split over several options (RFC 3396) is joined on decoding,
+ * and options a server overloaded into the {@code file} and {@code sname} fields (option 52) are read too. The typed
+ * accessors read the few a lease is made of. Encoding pads to BOOTP's 300 bytes, which some relays still require.
  *
  * @param op 1 for a client's request, 2 for a server's reply
+ * @param secs seconds since the client began acquiring or renewing
  * @param flags {@link #FLAG_BROADCAST}: the client cannot take a unicast reply yet (it has no address)
  */
 public record DhcpMessage(int op, int xid, int secs, int flags, Inet4Address ciaddr, Inet4Address yiaddr,
@@ -30,12 +33,17 @@ public record DhcpMessage(int op, int xid, int secs, int flags, Inet4Address cia
     /** A BOOTP message is at least 300 bytes: some servers and relays drop a shorter one. */
     static final int MIN_LENGTH = 300;
     static final int FIXED_LENGTH = 236;
+    private static final int SNAME_OFFSET = 44;
+    private static final int SNAME_LENGTH = 64;
+    private static final int FILE_OFFSET = 108;
+    private static final int FILE_LENGTH = 128;
 
     public static final int OPT_PAD = 0;
     public static final int OPT_SUBNET_MASK = 1;
     public static final int OPT_ROUTER = 3;
     public static final int OPT_REQUESTED_ADDRESS = 50;
     public static final int OPT_LEASE_TIME = 51;
+    public static final int OPT_OVERLOAD = 52;
     public static final int OPT_MESSAGE_TYPE = 53;
     public static final int OPT_SERVER_ID = 54;
     public static final int OPT_PARAMETERS = 55;
@@ -83,6 +91,12 @@ public record DhcpMessage(int op, int xid, int secs, int flags, Inet4Address cia
         all.put(OPT_MESSAGE_TYPE, new byte[] {(byte) type.code});
         all.putAll(options);
         return new DhcpMessage(BOOTREQUEST, xid, 0, flags, ciaddr, ANY, ANY, ANY, chaddr, all);
+    }
+
+    /** This message with {@code secs} (seconds since the client began), at most 65535. */
+    public DhcpMessage withSecs(int seconds) {
+        return new DhcpMessage(op, xid, Math.min(seconds, 0xffff), flags, ciaddr, yiaddr, siaddr, giaddr, chaddr,
+                options);
     }
 
     public Optional<Type> type() {
@@ -152,26 +166,40 @@ public record DhcpMessage(int op, int xid, int secs, int flags, Inet4Address cia
             throw new IllegalArgumentException("no DHCP magic cookie");
         }
         Map<Integer, byte[]> options = new LinkedHashMap<>();
-        while (b.hasRemaining()) {
+        readOptions(b, length, options);
+        // Option 52: the server ran out of room and went on in "file" (1), "sname" (2) or both, "file" first
+        // (RFC 2131 4.1).
+        int overload = options.containsKey(OPT_OVERLOAD) && options.get(OPT_OVERLOAD).length == 1
+                ? options.get(OPT_OVERLOAD)[0] : 0;
+        if ((overload & 1) != 0) {
+            readOptions(ByteBuffer.wrap(data, FILE_OFFSET, FILE_LENGTH), FILE_OFFSET + FILE_LENGTH, options);
+        }
+        if ((overload & 2) != 0) {
+            readOptions(ByteBuffer.wrap(data, SNAME_OFFSET, SNAME_LENGTH), SNAME_OFFSET + SNAME_LENGTH, options);
+        }
+        return new DhcpMessage(op, xid, secs, flags, ciaddr, yiaddr, siaddr, giaddr, chaddr, options);
+    }
+
+    /** Options from {@code b}'s position up to END or {@code end}; a code given again is appended (RFC 3396). */
+    private static void readOptions(ByteBuffer b, int end, Map<Integer, byte[]> into) {
+        while (b.position() < end) {
             int code = b.get() & 0xff;
             if (code == OPT_END) {
-                break;
+                return;
             }
             if (code == OPT_PAD) {
                 continue;
             }
-            if (!b.hasRemaining()) {
+            if (b.position() >= end) {
                 throw new IllegalArgumentException("option " + code + " has no length");
             }
             int len = b.get() & 0xff;
-            if (b.remaining() < len) {
+            if (end - b.position() < len) {
                 throw new IllegalArgumentException("option " + code + " runs past the message");
             }
-            byte[] value = bytes(b, len);
-            // RFC 3396: an option given more than once is one option, its parts concatenated.
-            options.merge(code, value, DhcpMessage::concat);
+            into.merge(code, bytes(b, len), DhcpMessage::concat);
         }
-        return new DhcpMessage(op, xid, secs, flags, ciaddr, yiaddr, siaddr, giaddr, chaddr, options);
+        // no END: accepted, as most clients do
     }
 
     private static byte[] bytes(ByteBuffer b, int n) {

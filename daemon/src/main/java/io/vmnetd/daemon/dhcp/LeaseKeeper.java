@@ -19,6 +19,9 @@ public final class LeaseKeeper {
     private static final Logger LOG = Logger.getLogger(LeaseKeeper.class.getName());
     /** Wait between tries to obtain a lease while no server answers (a DISCOVER round takes ~30 s itself). */
     private static final Duration RETRY = Duration.ofSeconds(10);
+    /** A request is sent again after 2 s, 4 s, 8 s (±10%): four sends in an exchange of 30 s. */
+    static final Backoff BACKOFF = new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(16), 0.1);
+    static final Duration PATIENCE = Duration.ofSeconds(30);
 
     /** What the keeper needs to know about its interface. */
     public interface Interface {
@@ -83,7 +86,8 @@ public final class LeaseKeeper {
         DhcpLease held = lease;
         if (release && held != null && link.macIfUp(device).isPresent()) {
             try (Transport t = transports.open(device)) {
-                new DhcpClient(t, link.macIfUp(device).get(), clientId, clock, Duration.ZERO, 0).release(held);
+                new DhcpClient(t, link.macIfUp(device).get(), Optional.of(clientId), clock, BACKOFF, PATIENCE)
+                        .release(held);
                 LOG.info(device + ": released DHCP lease " + held.describe());
             } catch (IOException e) {
                 LOG.warning(device + ": could not release DHCP lease " + held.describe() + ": " + e.getMessage());
@@ -127,7 +131,7 @@ public final class LeaseKeeper {
             return until(held.renewAt(), Duration.ofMinutes(5));
         }
         try (Transport t = transports.open(device)) {
-            DhcpClient client = new DhcpClient(t, mac.get(), clientId, clock, Duration.ofSeconds(2), 4);
+            DhcpClient client = new DhcpClient(t, mac.get(), Optional.of(clientId), clock, BACKOFF, PATIENCE);
             DhcpClient.Answer answer = held == null ? client.obtain(link.heldAddress(device))
                     : now.isBefore(held.rebindAt()) ? client.renew(held) : client.rebind(held);
             if (answer instanceof DhcpClient.Answer.Bound b) {

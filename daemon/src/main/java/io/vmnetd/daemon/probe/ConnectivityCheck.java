@@ -1,32 +1,33 @@
 package io.vmnetd.daemon.probe;
 
 import io.vmnetd.daemon.config.Route;
-import io.vmnetd.daemon.probe.dhcp.DhcpExchange;
-import io.vmnetd.daemon.probe.dhcp.DhcpMessage;
-import io.vmnetd.daemon.probe.dhcp.DhcpMessageType;
-import io.vmnetd.daemon.probe.dhcp.DhcpOption;
-import io.vmnetd.daemon.probe.net.Backoff;
-import io.vmnetd.daemon.probe.net.Datagrams;
+import io.vmnetd.daemon.dhcp.Backoff;
+import io.vmnetd.daemon.dhcp.DhcpClient;
+import io.vmnetd.daemon.dhcp.DhcpMessage;
+import io.vmnetd.daemon.dhcp.DhcpSocket;
 import io.vmnetd.daemon.probe.net.Deadline;
 import io.vmnetd.daemon.probe.net.Ipv4Address;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.MacAddress;
 import io.vmnetd.netlink.NetNs;
 import io.vmnetd.netlink.RtNetlink;
+import java.io.IOException;
+import java.net.Inet4Address;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One check of one VM network from inside its VLAN, top to bottom: a throwaway namespace and port on the VLAN;
- * in auto mode a DHCP DISCOVER whose OFFER gives CIDR and gateway (no REQUEST is ever sent: no lease is taken); ARP
- * probes of the gateway; ICMP echo when the route asks. All of it through the kernel's own IPv4 (a UDP socket, ARP
- * resolution asked for over netlink, a raw ICMP socket), never whole frames: the unit allows no packet sockets. Everything it made is gone when it returns. All waits fit
- * in {@code timeout}, counted once the port is ready (setting it up is bounded on its own: carrier within 2 s,
- * forwarding within 2 s): DHCP ends by 60% of it (servers that ping an address before offering it answer late:
- * ISC dhcpd after 1 s, dnsmasq after up to 3 s), ARP and echo each take up to {@link #PHASE_LIMIT} of the rest.
+ * in auto mode a DHCP DISCOVER whose OFFER gives CIDR and gateway (the node's one {@link DhcpClient}, on a socket
+ * opened inside the namespace; no REQUEST is ever sent: no lease is taken); ARP probes of the gateway; ICMP echo
+ * when the route asks. All of it through the kernel's own IPv4 (a UDP socket, ARP resolution asked for over
+ * netlink, a raw ICMP socket), never whole frames: the unit allows no packet sockets. Everything it made is gone
+ * when it returns. All waits fit in {@code timeout}, counted once the port is ready (setting it up is bounded on its
+ * own: carrier within 2 s, forwarding within 2 s): DHCP ends by 60% of it (servers that ping an address before
+ * offering it answer late: ISC dhcpd after 1 s, dnsmasq after up to 3 s), ARP and echo each take up to
+ * {@link #PHASE_LIMIT} of the rest.
  */
 public final class ConnectivityCheck {
     /** RFC 2131 retransmits from 4 s up; a probe bounded by seconds starts faster and backs off the same way. */
@@ -37,8 +38,6 @@ public final class ConnectivityCheck {
     /** A gateway that is there answers ARP and echo within milliseconds: a few retries in this time are enough. */
     static final Duration PHASE_LIMIT = Duration.ofSeconds(3);
     private static final Duration LINK_READY_WAIT = Duration.ofSeconds(2);
-    private static final byte[] PARAMETERS = {DhcpOption.SUBNET_MASK, DhcpOption.ROUTER, DhcpOption.LEASE_TIME,
-            DhcpOption.SERVER_ID};
 
     private final ProbePorts ports;
     private final ProbeIdentity identity;
@@ -130,35 +129,46 @@ public final class ConnectivityCheck {
         }
     }
 
+    /**
+     * DISCOVER until the first OFFER or {@code deadline}. No client identifier is sent: the server knows the probe
+     * by its MAC, which is stable per node and network.
+     */
     private Learned discover(Link link, MacAddress mac, ProbeTarget target, Deadline deadline) {
-        try (Datagrams socket = InetSocket.udp(link.name(), DhcpExchange.CLIENT_PORT)) {
-            return discover(new DhcpExchange(socket, mac), mac, target, deadline);
-        }
-    }
-
-    private Learned discover(DhcpExchange dhcp, MacAddress mac, ProbeTarget target, Deadline deadline) {
-        DhcpMessage discover = DhcpMessage.fromClient(DhcpMessageType.DISCOVER,
-                        ThreadLocalRandom.current().nextInt(), mac)
-                .with(DhcpOption.PARAMETER_REQUEST_LIST, PARAMETERS);
         long start = System.nanoTime();
-        Optional<DhcpExchange.Reply> reply = dhcp.transact(discover, Set.of(DhcpMessageType.OFFER), DHCP_BACKOFF,
-                deadline);
+        Optional<DhcpMessage> reply;
+        DhcpClient dhcp;
+        // Opened by this thread, so inside the probe's namespace.
+        try (DhcpSocket socket = DhcpSocket.open(link.name())) {
+            dhcp = new DhcpClient(socket, mac.bytes(), Optional.empty(), Clock.systemUTC(), DHCP_BACKOFF,
+                    Duration.ofNanos(Math.max(0, deadline.remainingNanos())));
+            reply = dhcp.discover(Optional.empty());
+        } catch (IOException e) {
+            throw new ProbeException(e.getMessage(), e);
+        }
         if (reply.isEmpty()) {
             return new Outcome(ConnectivityState.DHCP_FAILED, Optional.empty(), Optional.empty(),
                     "no DHCP OFFER on " + target.vlanName() + " to " + dhcp.sent() + " DISCOVERs in "
                             + millis(System.nanoTime() - start) + " ms");
         }
-        DhcpMessage offer = reply.get().message();
-        String server = offer.serverId().map(Ipv4Address::toString).orElse(reply.get().sourceAddress().toString());
-        Optional<Integer> prefix = offer.subnetMask().flatMap(Ipv4Address::prefixLength);
-        if (prefix.isEmpty() || offer.routers().isEmpty() || offer.yourAddress().isAny()) {
+        DhcpMessage offer = reply.get();
+        String server = offer.addressOption(DhcpMessage.OPT_SERVER_ID).map(Inet4Address::getHostAddress)
+                .orElse("a server without an identifier (option 54)");
+        Optional<Integer> prefix = offer.addressOption(DhcpMessage.OPT_SUBNET_MASK).map(ConnectivityCheck::ipv4)
+                .flatMap(Ipv4Address::prefixLength);
+        Optional<Ipv4Address> router = offer.addressOption(DhcpMessage.OPT_ROUTER).map(ConnectivityCheck::ipv4);
+        Ipv4Address offered = ipv4(offer.yiaddr());
+        if (prefix.isEmpty() || router.isEmpty() || offered.isAny()) {
             String missing = prefix.isEmpty() ? "a valid subnet mask (option 1)"
-                    : offer.routers().isEmpty() ? "a router (option 3)" : "an address (yiaddr)";
+                    : router.isEmpty() ? "a router (option 3)" : "an address (yiaddr)";
             return new Outcome(ConnectivityState.ERROR, Optional.empty(), Optional.empty(),
                     "the DHCP OFFER from " + server + " has no " + missing + ": no gateway to check");
         }
-        Ipv4Address network = offer.yourAddress().and(Ipv4Address.netmask(prefix.get()));
-        return new Subnet(network, prefix.get(), offer.routers().get(0), Optional.of(offer.yourAddress()));
+        Ipv4Address network = offered.and(Ipv4Address.netmask(prefix.get()));
+        return new Subnet(network, prefix.get(), router.get(), Optional.of(offered));
+    }
+
+    private static Ipv4Address ipv4(Inet4Address a) {
+        return Ipv4Address.of(a.getAddress(), 0);
     }
 
     private Outcome checkGateway(GatewayProbe probe, ProbeTarget target, Subnet subnet, Deadline deadline) {

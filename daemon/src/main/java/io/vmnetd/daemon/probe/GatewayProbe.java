@@ -1,7 +1,6 @@
 package io.vmnetd.daemon.probe;
 
-import io.vmnetd.daemon.probe.net.Backoff;
-import io.vmnetd.daemon.probe.net.Datagrams;
+import io.vmnetd.daemon.dhcp.Backoff;
 import io.vmnetd.daemon.probe.net.Deadline;
 import io.vmnetd.daemon.probe.net.Ipv4Address;
 import io.vmnetd.daemon.probe.net.Ipv4Packet;
@@ -100,20 +99,20 @@ final class GatewayProbe {
                             Deadline deadline) {
         rtnl.addresses().add(link.name(), new IpPrefix(inet(source), prefixLength));
         int id = ThreadLocalRandom.current().nextInt(1, 0x10000);
-        try (Datagrams icmp = InetSocket.icmp(link.name(), source)) {
+        try (IcmpSocket icmp = IcmpSocket.open(link.name(), source)) {
             for (int attempt = 0; !deadline.passed(); attempt++) {
                 byte[] request = Ipv4Packet.echo(source, gateway, false, id, attempt + 1, ECHO_DATA).payload();
                 long sentAt = System.nanoTime();
-                icmp.send(gateway, 0, request);
+                icmp.send(gateway, request);
                 echoSent++;
                 Deadline until = deadline.within(backoff.delay(attempt));
                 while (true) {
-                    Optional<Datagrams.Datagram> received = icmp.receive(until);
+                    Optional<byte[]> received = icmp.receive(until);
                     if (received.isEmpty()) {
                         break;
                     }
                     // A raw socket gets every ICMP packet the interface takes in, each with its IPv4 header.
-                    if (Ipv4Packet.decode(received.get().data())
+                    if (Ipv4Packet.decode(received.get())
                             .filter(p -> p.source().equals(gateway) && p.destination().equals(source)
                                     && p.isEchoReply(id))
                             .isPresent()) {

@@ -9,18 +9,16 @@ import jnr.ffi.annotations.Out;
 import jnr.ffi.annotations.SaveError;
 
 /**
- * The libc calls the probe needs beyond the netlink module's: IPv4 sockets bound to the probe's interface (UDP for
- * DHCP, raw ICMP for echo) and a network namespace of its own. Buffers are direct, so jnr-ffi passes their address without copying; every call
+ * The libc calls the probe needs beyond the netlink module's: a raw ICMP socket bound to the probe's interface (for
+ * echo; its DHCP uses the DHCP client's socket) and a network namespace of its own. Buffers are direct, so jnr-ffi passes their address without copying; every call
  * that can fail saves errno for {@link #errno()}. Public only because jnr-ffi implements it in a class loader of its own.
  */
 public interface ProbeLibC {
     int AF_INET = 2;
-    int SOCK_DGRAM = 2;
     int SOCK_RAW = 3;
     int SOCK_CLOEXEC = 0x80000;
     int IPPROTO_ICMP = 1;
     int SOL_SOCKET = 1;
-    int SO_BROADCAST = 6;
     int SO_BINDTODEVICE = 25;
     int POLLIN = 0x1;
     int CLONE_NEWNET = 0x40000000;

@@ -7,6 +7,9 @@ import java.net.InetAddress;
 import java.nio.ByteBuffer;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -19,18 +22,41 @@ import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /**
- * The client's exchanges against a scripted server (the protocol, not the kernel: the socket is the lab's):
- * DISCOVER/OFFER/REQUEST/ACK, renew by unicast and rebind by broadcast from the leased address, NAK, silence and
- * replies meant for someone else.
+ * The client's exchanges against a scripted server (the protocol, not the kernel: the socket is the lab's and the
+ * connectivity probe's host test's): DISCOVER/OFFER/REQUEST/ACK, renew by unicast and rebind by broadcast from the
+ * leased address, NAK, silence and replies meant for someone else, when requests are sent again. Time is a clock
+ * that the scripted server moves on while it stays silent, so that waits take none.
  */
 class DhcpClientTest {
     private static final byte[] MAC = HexFormat.of().parseHex("020000000001");
     private static final Inet4Address SERVER = ip("10.0.0.2");
     private static final Inet4Address OFFERED = ip("10.0.0.57");
 
-    /** A server that answers each request with what {@code script} makes of it (nothing for null). */
+    /** A clock that moves only when told. */
+    private static final class ManualClock extends Clock {
+        Instant now = Instant.parse("2026-12-07T12:00:00Z");
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+    }
+
+    /** A server that answers each request at once with what {@code script} makes of it. */
     private static final class ScriptedServer implements Transport {
+        final ManualClock clock = new ManualClock();
         final List<DhcpMessage> sent = new ArrayList<>();
+        final List<Instant> sentAt = new ArrayList<>();
         final List<Inet4Address> to = new ArrayList<>();
         final Deque<DhcpMessage> replies = new ArrayDeque<>();
         final Function<DhcpMessage, List<DhcpMessage>> script;
@@ -42,13 +68,19 @@ class DhcpClientTest {
         @Override
         public void send(DhcpMessage message, Inet4Address dest) {
             sent.add(message);
+            sentAt.add(clock.instant());
             to.add(dest);
             replies.addAll(script.apply(message));
         }
 
+        /** A reply waiting, else silence for the whole {@code timeout}, as a socket would. */
         @Override
         public Optional<DhcpMessage> receive(Duration timeout) {
-            return Optional.ofNullable(replies.poll());
+            DhcpMessage next = replies.poll();
+            if (next == null) {
+                clock.now = clock.now.plus(timeout);
+            }
+            return Optional.ofNullable(next);
         }
 
         @Override
@@ -75,8 +107,10 @@ class DhcpClientTest {
         };
     }
 
-    private static DhcpClient client(Transport t) {
-        return new DhcpClient(t, MAC, new byte[] {0, 'h'}, Clock.systemUTC(), Duration.ofMillis(5), 3);
+    /** The host networks' client: an identifier, requests sent again after 2 s, 4 s, 8 s, for 30 s. */
+    private static DhcpClient client(ScriptedServer s) {
+        return new DhcpClient(s, MAC, Optional.of(new byte[] {0, 'h'}), s.clock,
+                new Backoff(Duration.ofSeconds(2), Duration.ofSeconds(16), 0), Duration.ofSeconds(30));
     }
 
     @Test
@@ -135,7 +169,8 @@ class DhcpClientTest {
 
         ScriptedServer silent = new ScriptedServer(m -> List.of());
         assertThat(client(silent).obtain(Optional.of(OFFERED))).isInstanceOf(DhcpClient.Answer.Silent.class);
-        assertThat(silent.sent).hasSize(3).allMatch(m -> m.type().orElseThrow() == DhcpMessage.Type.DISCOVER);
+        assertThat(silent.sent).hasSize(4).allMatch(m -> m.type().orElseThrow() == DhcpMessage.Type.DISCOVER);
+        assertThat(silent.sent).extracting(DhcpMessage::secs).containsExactly(0, 2, 6, 14);
         assertThat(silent.sent.get(0).addressOption(DhcpMessage.OPT_REQUESTED_ADDRESS)).contains(OFFERED);
 
         ScriptedServer others = new ScriptedServer(m -> {
@@ -154,6 +189,52 @@ class DhcpClientTest {
 
         assertThat(offer).hasValueSatisfying(o -> assertThat(o.yiaddr()).isEqualTo(OFFERED));
         assertThat(s.sent).extracting(m -> m.type().orElseThrow()).containsExactly(DhcpMessage.Type.DISCOVER);
+    }
+
+    /**
+     * The connectivity probe's DISCOVER (README "Connectivity checks"): no client identifier, broadcast flag set,
+     * sent again after 1 s, 2 s, 4 s, 4 s... ±10% with {@code secs} counting up, until its share of the check's
+     * timeout (here 60% of 15 s) is spent; never a REQUEST.
+     */
+    @Test
+    void theProbesDiscoverIsSentAgainWithItsBackoffUntilItsPatienceRunsOut() throws Exception {
+        ScriptedServer silent = new ScriptedServer(m -> List.of());
+        DhcpClient probe = new DhcpClient(silent, MAC, Optional.empty(), silent.clock,
+                new Backoff(Duration.ofSeconds(1), Duration.ofSeconds(4), 0.1), Duration.ofSeconds(9));
+
+        assertThat(probe.discover(Optional.empty())).isEmpty();
+
+        // 0, ~1, ~3, ~7; the next (at 9.9 s at the earliest) is past the 9 s.
+        assertThat(probe.sent()).isEqualTo(4);
+        assertThat(silent.sent).hasSize(4).allSatisfy(m -> {
+            assertThat(m.type()).contains(DhcpMessage.Type.DISCOVER);
+            assertThat(m.flags()).isEqualTo(DhcpMessage.FLAG_BROADCAST);
+            assertThat(m.option(DhcpMessage.OPT_CLIENT_ID)).isEmpty();
+            assertThat(m.xid()).isEqualTo(silent.sent.get(0).xid());
+        });
+        assertThat(silent.to).containsOnly(DhcpMessage.BROADCAST);
+        long[] gaps = new long[3];
+        for (int i = 0; i < 3; i++) {
+            gaps[i] = Duration.between(silent.sentAt.get(i), silent.sentAt.get(i + 1)).toMillis();
+        }
+        assertThat(gaps[0]).isBetween(900L, 1100L);
+        assertThat(gaps[1]).isBetween(1800L, 2200L);
+        assertThat(gaps[2]).isBetween(3600L, 4400L);
+        for (int i = 0; i < 4; i++) {
+            assertThat(silent.sent.get(i).secs()).as("secs of send " + i)
+                    .isEqualTo((int) Duration.between(silent.sentAt.get(0), silent.sentAt.get(i)).toSeconds());
+        }
+        assertThat(Duration.between(silent.sentAt.get(0), silent.clock.instant())).isEqualTo(Duration.ofSeconds(9));
+    }
+
+    @Test
+    void backoffDoublesUpToItsCapWithinTheJitter() {
+        Backoff b = new Backoff(Duration.ofMillis(100), Duration.ofMillis(350), 0.1);
+
+        assertThat(b.delay(0).toMillis()).isBetween(90L, 110L);
+        assertThat(b.delay(1).toMillis()).isBetween(180L, 220L);
+        assertThat(b.delay(2).toMillis()).isBetween(315L, 385L);
+        assertThat(b.delay(40).toMillis()).isBetween(315L, 385L);
     }
 
     @Test

@@ -23,12 +23,10 @@ class FramesTest {
     }
 
     @Test
-    void backoffDoublesUpToItsCapWithinTheJitter() {
-        Backoff b = new Backoff(java.time.Duration.ofMillis(100), java.time.Duration.ofMillis(350), 0.1);
-
-        assertThat(b.delay(0).toMillis()).isBetween(90L, 110L);
-        assertThat(b.delay(1).toMillis()).isBetween(180L, 220L);
-        assertThat(b.delay(2).toMillis()).isBetween(315L, 385L);
-        assertThat(b.delay(40).toMillis()).isBetween(315L, 385L);
+    void addressesParseAndMasksKnowTheirPrefixLength() {
+        assertThat(Ipv4Address.parse("255.255.255.0").orElseThrow().prefixLength()).contains(24);
+        assertThat(Ipv4Address.parse("255.0.255.0").orElseThrow().prefixLength()).isEmpty();
+        assertThat(java.util.List.of("1.2.3", "1.2.3.256", "a.b.c.d", "1..2.3"))
+                .allMatch(t -> Ipv4Address.parse(t).isEmpty());
     }
 }

@@ -2,7 +2,6 @@ package io.vmnetd.daemon.probe;
 
 import static io.vmnetd.daemon.probe.ProbeLibC.libc;
 
-import io.vmnetd.daemon.probe.net.Datagrams;
 import io.vmnetd.daemon.probe.net.Deadline;
 import io.vmnetd.daemon.probe.net.Ipv4Address;
 import java.io.IOException;
@@ -14,12 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * An AF_INET socket of the calling thread's network namespace, bound to one interface (SO_BINDTODEVICE), so that
+ * A raw ICMP socket of the calling thread's network namespace, bound to one interface (SO_BINDTODEVICE), so that
  * it sends out of that interface whatever its routes say (the probe's namespace has none) and receives only what
- * arrived there. The kernel does the rest: Ethernet, ARP for the next hop, IP headers. Not thread-safe: one exchange
- * at a time uses it.
+ * arrived there: echo requests out (the ICMP message; the kernel adds the IPv4 header, does Ethernet and ARP for the
+ * next hop), every ICMP packet the interface takes in (with its IPv4 header). Not thread-safe: one exchange at a
+ * time uses it. (The probe's DHCP goes through the DHCP client's own UDP socket, {@code dhcp.DhcpSocket}.)
  */
-final class InetSocket implements Datagrams {
+final class IcmpSocket implements AutoCloseable {
     private static final int SOCKADDR_IN_SIZE = 16;
     private static final int MAX_DATAGRAM = 65536;
     private static final int POLLFD_SIZE = 8;
@@ -34,53 +34,28 @@ final class InetSocket implements Datagrams {
     private final ByteBuffer pollFd = direct(POLLFD_SIZE);
     private boolean closed;
 
-    private InetSocket(int fd, String what) {
+    private IcmpSocket(int fd, String what) {
         this.fd = fd;
         this.what = what;
-    }
-
-    /**
-     * A UDP socket on {@code device} bound to 0.0.0.0:{@code port} that may send to the broadcast address: a DHCP
-     * client's before it has an address. Binding a port under 1024 needs CAP_NET_BIND_SERVICE.
-     */
-    static InetSocket udp(String device, int port) {
-        InetSocket s = open(ProbeLibC.SOCK_DGRAM, 0, device, "UDP socket on " + device);
-        try {
-            s.option(ProbeLibC.SO_BROADCAST, intValue(1), "SO_BROADCAST");
-            s.bind(Ipv4Address.ANY, port);
-            return s;
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
     }
 
     /**
      * A raw ICMP socket on {@code device} sending from {@code source}, which must be an address of the device:
      * echo requests out, every ICMP packet the device receives in (with its IPv4 header). Needs CAP_NET_RAW.
      */
-    static InetSocket icmp(String device, Ipv4Address source) {
-        InetSocket s = open(ProbeLibC.SOCK_RAW, ProbeLibC.IPPROTO_ICMP, device, "ICMP socket on " + device);
-        try {
-            s.bind(source, 0);
-            return s;
-        } catch (RuntimeException e) {
-            s.close();
-            throw e;
-        }
-    }
-
-    private static InetSocket open(int type, int protocol, String device, String what) {
-        int fd = libc().socket(ProbeLibC.AF_INET, type | ProbeLibC.SOCK_CLOEXEC, protocol);
+    static IcmpSocket open(String device, Ipv4Address source) {
+        String what = "ICMP socket on " + device;
+        int fd = libc().socket(ProbeLibC.AF_INET, ProbeLibC.SOCK_RAW | ProbeLibC.SOCK_CLOEXEC, ProbeLibC.IPPROTO_ICMP);
         if (fd < 0) {
             throw failure("cannot open " + what, ProbeLibC.errno());
         }
-        InetSocket s = new InetSocket(fd, what);
+        IcmpSocket s = new IcmpSocket(fd, what);
         try {
             // The name, NUL-terminated; IFNAMSIZ (16) bytes at most.
             byte[] name = device.getBytes(StandardCharsets.US_ASCII);
             ByteBuffer value = direct(name.length + 1).put(name).put((byte) 0).flip();
             s.option(ProbeLibC.SO_BINDTODEVICE, value, "SO_BINDTODEVICE");
+            s.bind(source);
             return s;
         } catch (RuntimeException e) {
             s.close();
@@ -96,21 +71,21 @@ final class InetSocket implements Datagrams {
         }
     }
 
-    private void bind(Ipv4Address address, int port) {
+    private void bind(Ipv4Address address) {
         ByteBuffer sockaddr = direct(SOCKADDR_IN_SIZE);
-        sockaddrIn(sockaddr, address, port);
+        sockaddrIn(sockaddr, address);
         int rc = libc().bind(fd, sockaddr, SOCKADDR_IN_SIZE);
         Reference.reachabilityFence(sockaddr);
         if (rc != 0) {
-            throw failure(what + ": bind(" + address + ":" + port + ")", ProbeLibC.errno());
+            throw failure(what + ": bind(" + address + ")", ProbeLibC.errno());
         }
     }
 
-    @Override
-    public void send(Ipv4Address destination, int port, byte[] data) {
+    /** Sends the ICMP message {@code data} to {@code destination}. */
+    void send(Ipv4Address destination, byte[] data) {
         sendBuffer.clear();
         sendBuffer.put(data).flip();
-        sockaddrIn(to, destination, port);
+        sockaddrIn(to, destination);
         long sent = libc().sendto(fd, sendBuffer, data.length, 0, to, SOCKADDR_IN_SIZE);
         Reference.reachabilityFence(sendBuffer);
         Reference.reachabilityFence(to);
@@ -119,8 +94,8 @@ final class InetSocket implements Datagrams {
         }
     }
 
-    @Override
-    public Optional<Datagram> receive(Deadline deadline) {
+    /** The next ICMP packet received before {@code deadline}, with its IPv4 header, or empty once it has passed. */
+    Optional<byte[]> receive(Deadline deadline) {
         while (true) {
             long waitMillis = deadline.remainingMillis();
             if (waitMillis <= 0 || !readable((int) Math.min(waitMillis, Integer.MAX_VALUE))) {
@@ -143,7 +118,7 @@ final class InetSocket implements Datagrams {
             }
             byte[] data = new byte[(int) n];
             receiveBuffer.get(0, data);
-            return Optional.of(new Datagram(new Ipv4Address(from.order(ByteOrder.BIG_ENDIAN).getInt(4)), data));
+            return Optional.of(data);
         }
     }
 
@@ -171,14 +146,10 @@ final class InetSocket implements Datagrams {
         }
     }
 
-    /** struct sockaddr_in: the family in host order, port and address in network order. */
-    private static void sockaddrIn(ByteBuffer b, Ipv4Address address, int port) {
+    /** struct sockaddr_in: the family in host order, the address in network order; no port for raw sockets. */
+    private static void sockaddrIn(ByteBuffer b, Ipv4Address address) {
         b.order(ByteOrder.nativeOrder()).putShort(0, (short) ProbeLibC.AF_INET);
-        b.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) port).putInt(4, address.value()).putLong(8, 0);
-    }
-
-    private static ByteBuffer intValue(int value) {
-        return direct(4).putInt(0, value);
+        b.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) 0).putInt(4, address.value()).putLong(8, 0);
     }
 
     private static ByteBuffer direct(int size) {
@@ -191,6 +162,6 @@ final class InetSocket implements Datagrams {
 
     @Override
     public String toString() {
-        return "InetSocket[" + what + ", fd " + fd + "]";
+        return "IcmpSocket[" + what + ", fd " + fd + "]";
     }
 }

@@ -1,4 +1,4 @@
-package io.vmnetd.daemon.probe.net;
+package io.vmnetd.daemon.dhcp;
 
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -6,6 +6,7 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * The waits between retransmissions: {@code initial}, doubled each time up to {@code max}, each randomised by
  * ±{@code jitter} so that many senders do not retry in step (RFC 2131 4.1 does the same with 4 s, 8 s, ... ±1 s).
+ * The DHCP client's, and the connectivity probe's for its echo requests.
  */
 public record Backoff(Duration initial, Duration max, double jitter) {
 
