@@ -1,7 +1,9 @@
 package io.vmnetd.kube;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmnetd.daemon.config.BondSettings;
 import io.vmnetd.daemon.config.ClusterNetwork;
 import io.vmnetd.daemon.config.Route;
 import io.vmnetd.daemon.config.Uplink;
@@ -12,6 +14,8 @@ import io.vmnetd.kube.translate.Running;
 import io.vmnetd.kube.translate.Running.RunningClusterNetwork;
 import io.vmnetd.kube.translate.Running.RunningVmNetwork;
 import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.BondOptions;
+import io.vmnetd.netlink.MacAddress;
 import io.vmnetd.netlink.VidSet;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -36,8 +40,42 @@ final class LastGoodState {
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
+    /**
+     * @param bondOptions the bond's other options; absent (as in files written before vmnetd applied them): none
+     * @param hardwareAddr "02:00:5e:10:00:01"; absent: the bond's own
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     record StoredClusterNetwork(String name, int mtu, List<String> nics, String bondMode, int miimon,
-                                Integer txQueueLen, String vlanConfig) {}
+                                Integer txQueueLen, StoredBondOptions bondOptions, String hardwareAddr,
+                                String vlanConfig) {}
+
+    /** {@link BondSettings}, each with the kernel's value name; absent: not written (the kernel's default). */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record StoredBondOptions(String xmitHashPolicy, String lacpRate, String adSelect, Integer updelay,
+                             Integer downdelay, String primary, Integer minLinks) {
+
+        static StoredBondOptions of(BondSettings s) {
+            return new StoredBondOptions(s.xmitHashPolicy().map(BondOptions.Named::kernelName).orElse(null),
+                    s.lacpRate().map(BondOptions.Named::kernelName).orElse(null),
+                    s.adSelect().map(BondOptions.Named::kernelName).orElse(null), boxed(s.updelay()),
+                    boxed(s.downdelay()), s.primary().orElse(null), boxed(s.minLinks()));
+        }
+
+        BondSettings settings() {
+            return new BondSettings(named(BondOptions.XmitHashPolicy.class, xmitHashPolicy),
+                    named(BondOptions.LacpRate.class, lacpRate), named(BondOptions.AdSelect.class, adSelect),
+                    unboxed(updelay), unboxed(downdelay), Optional.ofNullable(primary), unboxed(minLinks));
+        }
+
+        /** A name the kernel does not know makes the file unreadable (it is moved aside). */
+        private static <E extends Enum<E> & BondOptions.Named> Optional<E> named(Class<E> type, String name) {
+            if (name == null) {
+                return Optional.empty();
+            }
+            return Optional.of(BondOptions.find(type, name).orElseThrow(() -> new IllegalArgumentException(
+                    "unknown " + type.getSimpleName() + " \"" + name + "\"")));
+        }
+    }
 
     record StoredVmNetwork(String nad, String name, String clusterNetwork, String type, Integer vlan, List<String> trunk,
                            String routeMode, String cidr, String gateway) {}
@@ -69,9 +107,11 @@ final class LastGoodState {
             }
             Map<String, RunningClusterNetwork> cns = new LinkedHashMap<>();
             for (StoredClusterNetwork c : s.clusterNetworks()) {
-                cns.put(c.name(), new RunningClusterNetwork(new ClusterNetwork(c.name(), c.mtu(), new Uplink(c.nics(),
-                        BondMode.ofKernelName(c.bondMode()), c.miimon(), c.txQueueLen() == null ? OptionalInt.empty()
-                        : OptionalInt.of(c.txQueueLen()))), c.vlanConfig()));
+                Uplink uplink = new Uplink(c.nics(), BondMode.ofKernelName(c.bondMode()), c.miimon(),
+                        unboxed(c.txQueueLen()), c.bondOptions() == null ? BondSettings.NONE
+                        : c.bondOptions().settings(), Optional.ofNullable(c.hardwareAddr()).map(MacAddress::parse));
+                cns.put(c.name(), new RunningClusterNetwork(new ClusterNetwork(c.name(), c.mtu(), uplink),
+                        c.vlanConfig()));
             }
             Map<String, RunningVmNetwork> vms = new LinkedHashMap<>();
             for (StoredVmNetwork v : s.vmNetworks()) {
@@ -99,9 +139,11 @@ final class LastGoodState {
     void save(Running running) throws IOException {
         List<StoredClusterNetwork> cns = running.clusterNetworks().values().stream().map(r -> {
             ClusterNetwork c = r.network();
+            BondSettings bond = c.uplink().bond();
             return new StoredClusterNetwork(c.name(), c.mtu(), c.uplink().nics(), c.uplink().mode().kernelName(),
-                    c.uplink().miimon(), c.uplink().txQueueLen().isPresent() ? c.uplink().txQueueLen().getAsInt() : null,
-                    r.vlanConfig());
+                    c.uplink().miimon(), boxed(c.uplink().txQueueLen()),
+                    bond.equals(BondSettings.NONE) ? null : StoredBondOptions.of(bond),
+                    c.uplink().hardwareAddr().map(MacAddress::toString).orElse(null), r.vlanConfig());
         }).sorted(java.util.Comparator.comparing(StoredClusterNetwork::name)).toList();
         List<StoredVmNetwork> vms = running.vmNetworks().values().stream().map(r -> {
             VmNetwork v = r.network();
@@ -113,5 +155,13 @@ final class LastGoodState {
                     v.route().flatMap(Route::gateway).orElse(null));
         }).sorted(java.util.Comparator.comparing(StoredVmNetwork::nad)).toList();
         AtomicFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(new Stored(node, cns, vms)));
+    }
+
+    private static Integer boxed(OptionalInt value) {
+        return value.isPresent() ? value.getAsInt() : null;
+    }
+
+    private static OptionalInt unboxed(Integer value) {
+        return value == null ? OptionalInt.empty() : OptionalInt.of(value);
     }
 }

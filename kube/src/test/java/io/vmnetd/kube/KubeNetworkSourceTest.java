@@ -10,6 +10,9 @@ import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vmnetd.daemon.cluster.ConnectivityResult;
 import io.vmnetd.daemon.cluster.Refusal;
+import io.vmnetd.daemon.cluster.SourcedNetworks;
+import io.vmnetd.daemon.config.BondSettings;
+import io.vmnetd.daemon.config.Uplink;
 import io.vmnetd.kube.crd.Condition;
 import io.vmnetd.kube.crd.Harvester;
 import io.vmnetd.kube.crd.NetworkAttachmentDefinition;
@@ -18,6 +21,11 @@ import io.vmnetd.kube.crd.VlanStatus;
 import io.vmnetd.kube.testing.Await;
 import io.vmnetd.kube.testing.FakeHost;
 import io.vmnetd.kube.testing.MockApiServer;
+import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.BondOptions.AdSelect;
+import io.vmnetd.netlink.BondOptions.LacpRate;
+import io.vmnetd.netlink.BondOptions.XmitHashPolicy;
+import io.vmnetd.netlink.MacAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +33,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -157,6 +166,67 @@ class KubeNetworkSourceTest {
         assertThat(host.received()).as("nothing new handed over").hasSize(handedOver);
         assertThat(host.last().clusterNetworks().get(0).network().uplink().nics()).containsExactly("eth1", "eth2");
         assertThat(status("data-n1").orElseThrow().getStatus().vlanConfig()).isEqualTo("data-a,data-all");
+    }
+
+    static void setUplink(KubernetesClient kube, VlanConfig.Uplink uplink) {
+        kube.resources(VlanConfig.class).withName("data-a").edit(vc -> {
+            vc.setSpec(new VlanConfig.Spec(null, "data", Map.of("rack", "a"), uplink));
+            return vc;
+        });
+    }
+
+    static Uplink uplink(SourcedNetworks networks) {
+        return networks.clusterNetworks().get(0).network().uplink();
+    }
+
+    @Test
+    void bondOptionsAndTheMacAreAppliedKeptAcrossARestartAndABadOneChangesNothing() {
+        start("n1");
+        Await.until("data handed over", WAIT, () -> host.clusterNetworkNames().equals(List.of("data")));
+
+        // As Harvester writes it: the MAC as Go's base64, arp* at their CRD defaults.
+        setUplink(kube, new VlanConfig.Uplink(List.of("eth1", "eth2"), new VlanConfig.LinkAttributes(null, null,
+                "AgBeEAAB"), new VlanConfig.BondOptions("802.3ad", -1, "layer3+4", "fast", "bandwidth", -1, null,
+                "none", "any")));
+        BondSettings tuned = new BondSettings(Optional.of(XmitHashPolicy.LAYER3_4), Optional.of(LacpRate.FAST),
+                Optional.of(AdSelect.BANDWIDTH), OptionalInt.empty(), OptionalInt.empty(), Optional.empty(),
+                OptionalInt.empty());
+        Await.until("the options handed to the daemon", WAIT, () -> uplink(host.last()).bond().equals(tuned),
+                () -> host.last().toString());
+        Uplink applied = uplink(host.last());
+        assertThat(applied.mode()).isEqualTo(BondMode.IEEE_802_3AD);
+        assertThat(applied.hardwareAddr()).contains(MacAddress.parse("02:00:5e:10:00:01"));
+        Await.until("reported applied", WAIT, () -> condition("data-n1", "configured")
+                .map(c -> c.reason().equals("Applied")).orElse(false));
+        assertThat(condition("data-n1", "unsupported")).as("nothing left unapplied").isEmpty();
+
+        // lacpRate kept, the mode changed to one that has no LACP: refused by field, nothing changed.
+        int handedOver = host.received().size();
+        setUplink(kube, new VlanConfig.Uplink(List.of("eth1", "eth2"), new VlanConfig.LinkAttributes(null, null,
+                "AgBeEAAB"), new VlanConfig.BondOptions("balance-xor", -1, "layer3+4", "fast", null, -1, null,
+                "none", "any")));
+        Await.until("refusal reported", WAIT, () -> condition("data-n1", "configured")
+                .map(c -> c.reason().equals("InvalidVlanConfig")).orElse(false));
+        assertThat(condition("data-n1", "configured").orElseThrow().message()).isEqualTo("VlanConfig data-a: "
+                + "spec.uplink.bondOptions.lacpRate: the bonding driver uses lacp_rate only in mode 802.3ad; this "
+                + "bond's mode is balance-xor: remove lacpRate or change spec.uplink.bondOptions.mode; the uplink "
+                + "from VlanConfig data-a stays as it was");
+        assertThat(host.received()).as("nothing new handed over").hasSize(handedOver);
+        assertThat(uplink(host.last())).isEqualTo(applied);
+
+        // Without the API server, the restarted node builds the last good uplink, options and MAC included.
+        api.stop();
+        source.close();
+        source = null;
+        FakeHost restarted = new FakeHost();
+        KubeNetworkSource again = new KubeNetworkSource("n1", stateDir, 30, () -> Clients.create(api.config()));
+        try {
+            again.start(restarted);
+            assertThat(restarted.received()).hasSize(1);
+            assertThat(uplink(restarted.last())).isEqualTo(applied);
+        } finally {
+            again.close();
+        }
     }
 
     @Test

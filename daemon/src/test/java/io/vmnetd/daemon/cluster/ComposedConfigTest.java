@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.vmnetd.daemon.cluster.ComposedConfig.Composition;
 import io.vmnetd.daemon.cluster.SourcedNetworks.Sourced;
+import io.vmnetd.daemon.config.BondSettings;
 import io.vmnetd.daemon.config.ClusterNetwork;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigException;
@@ -15,6 +16,7 @@ import io.vmnetd.daemon.config.VmNetworkType;
 import io.vmnetd.daemon.reconcile.ReconcileObserver;
 import io.vmnetd.daemon.reconcile.Reconciler;
 import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.MacAddress;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -77,6 +79,21 @@ class ComposedConfigTest {
                     + "data-vc differently: mtu is 9000 in the file, 1500 in the cluster; uplink.nics is [eth1, eth2] "
                     + "in the file, [eth1] in the cluster");
         });
+    }
+
+    @Test
+    void aClusterNetworkWhoseBondOptionsOrMacDifferIsRefusedNamingThem() {
+        Uplink tuned = new Uplink(List.of("eth1", "eth2"), BondMode.ACTIVE_BACKUP, 100, OptionalInt.empty(),
+                new BondSettings(Optional.empty(), Optional.empty(), Optional.empty(), OptionalInt.of(200),
+                        OptionalInt.empty(), Optional.of("eth2"), OptionalInt.empty()),
+                Optional.of(MacAddress.parse("02:00:5e:10:00:01")));
+        Composition c = ComposedConfig.compose(file(List.of(DATA), List.of()),
+                cluster(List.of(new ClusterNetwork("data", 9000, tuned)), List.of()));
+
+        assertThat(c.refusals()).singleElement().extracting(Refusal::reason).isEqualTo("cluster network data is "
+                + "declared by the config file and by VlanConfig data-vc differently: uplink.bond.updelay is unset in "
+                + "the file, 200 in the cluster; uplink.bond.primary is unset in the file, eth2 in the cluster; "
+                + "uplink.hardwareAddr is unset in the file, 02:00:5e:10:00:01 in the cluster");
     }
 
     @Test

@@ -30,14 +30,17 @@ public final class VlanConfig extends CustomResource<VlanConfig.Spec, java.util.
     /**
      * @param mtu 0 or absent: the default (1500)
      * @param txQLen -1 or absent: the kernel's default
-     * @param hardwareAddr base64 of the address bytes (Go's []byte); vmnetd does not set it
+     * @param hardwareAddr base64 of the address bytes (Go's []byte): the bond's MAC
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record LinkAttributes(Integer mtu, Integer txQLen, String hardwareAddr) {}
 
     /**
-     * Harvester's bond options; vmnetd applies mode and miimon and reports the others as unsupported.
+     * Harvester's bond options, with the kernel's value names; vmnetd applies mode, miimon, xmitHashPolicy, lacpRate
+     * and adSelect and reports the ARP monitor's (arp*) as unsupported. Harvester's master has mode and miimon only;
+     * the others come from its network-controller-harvester pull request 272, whose CRD defaults xmitHashPolicy to
+     * layer2, arpValidate to none and arpAllTargets to any.
      *
      * @param miimon -1 or absent: vmnetd's default (100 ms)
      */

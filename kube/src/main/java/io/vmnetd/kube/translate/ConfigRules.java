@@ -9,14 +9,20 @@ import io.vmnetd.daemon.config.ConfigProblem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Checks a cluster object with the very rules the config file goes through: the object is written as the config
- * document that would declare the same network (JSON, which is YAML) and loaded; each problem's field is then named
- * as the object names it. So a VlanConfig is valid exactly when the same uplink written in the file would be.
+ * document that would declare the same network (JSON, which is YAML) and loaded; each problem's field, and any field
+ * its message names, is then named as the object names it. So a VlanConfig is valid exactly when the same uplink
+ * written in the file would be.
  */
 final class ConfigRules {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A config field named inside a message, e.g. "change clusterNetworks[0].uplink.bond.mode". */
+    private static final Pattern FIELD_IN_MESSAGE = Pattern.compile(
+            "(?:clusterNetworks|vmNetworks|hostNetworks)\\[\\d+\\](?:\\.[A-Za-z]+|\\[\\d+\\])*");
 
     /** A config, or the problems of the object it came from. */
     sealed interface Result permits Valid, Invalid {}
@@ -43,10 +49,19 @@ final class ConfigRules {
         } catch (ConfigException e) {
             List<String> problems = new ArrayList<>();
             for (ConfigProblem p : e.problems()) {
-                problems.add(rename(p.field(), fieldNames) + ": " + p.message());
+                problems.add(rename(p.field(), fieldNames) + ": " + renameWithin(p.message(), fieldNames));
             }
             return new Invalid(problems);
         }
+    }
+
+    private static String renameWithin(String message, List<Map.Entry<String, String>> fieldNames) {
+        Matcher m = FIELD_IN_MESSAGE.matcher(message);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            m.appendReplacement(out, Matcher.quoteReplacement(rename(m.group(), fieldNames)));
+        }
+        return m.appendTail(out).toString();
     }
 
     private static String rename(String field, List<Map.Entry<String, String>> fieldNames) {

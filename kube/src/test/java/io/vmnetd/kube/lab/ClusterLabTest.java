@@ -5,6 +5,7 @@ import static io.vmnetd.kube.testing.ClusterObjects.vlanConfig;
 import static io.vmnetd.kube.testing.ClusterObjects.vlanNad;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.vmnetd.daemon.testing.CniCall;
@@ -25,6 +26,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -196,7 +198,52 @@ class ClusterLabTest {
         awaitVid("n3", 300, true);
     }
 
+    @Test
+    @Order(6)
+    void bondOptionsAndTheMacOfAVlanConfigReachTheBondAndABadOneChangesNothing() {
+        // As Harvester writes them: the MAC as Go's base64 of its bytes, arp* at their CRD defaults.
+        setUplink(new VlanConfig.LinkAttributes(null, null, "AgBeEAAB"),
+                new VlanConfig.BondOptions("802.3ad", -1, "layer3+4", "fast", "bandwidth", -1, null, "none", "any"));
+        for (String n : List.of("n1", "n3")) {
+            Await.until(n + "'s data-bo in 802.3ad with the VlanConfig's options and MAC", WAIT, () -> {
+                KernelState k = lab.node(n).kernel().snapshot();
+                JsonNode bond = k.infoData("data-bo");
+                return bond.path("mode").asText().equals("802.3ad")
+                        && bond.path("xmit_hash_policy").asText().equals("layer3+4")
+                        && bond.path("ad_lacp_rate").asText().equals("fast")
+                        && bond.path("ad_select").asText().equals("bandwidth")
+                        && k.mac("data-bo").equals("02:00:5e:10:00:01");
+            }, () -> lab.node(n).kernel().link("data-bo").map(JsonNode::toString).orElse("no data-bo"));
+            KernelState k = lab.node(n).kernel().snapshot();
+            assertThat(k.master("eth1")).contains("data-bo");
+            assertThat(k.master("eth2")).contains("data-bo");
+            assertThat(k.master("data-bo")).contains("data-br");
+            Await.until(n + " reports the VlanConfig applied", WAIT, () -> condition(n, "configured")
+                    .map(c -> "Applied".equals(c.reason())).orElse(false), () -> String.valueOf(status(n)));
+        }
+        assertNotBuilt("n2");
+
+        Map<String, String> before = settledDumps();
+        setUplink(new VlanConfig.LinkAttributes(null, null, "AgBeEAAB"),
+                new VlanConfig.BondOptions("balance-xor", -1, "layer3+4", "fast", null, -1, null, "none", "any"));
+        for (String n : List.of("n1", "n3")) {
+            Await.until(n + " reports the refused lacpRate", WAIT, () -> condition(n, "configured")
+                    .map(c -> "InvalidVlanConfig".equals(c.reason())).orElse(false), () -> String.valueOf(status(n)));
+            assertThat(condition(n, "configured").orElseThrow().message()).startsWith("VlanConfig data-rack-a: "
+                    + "spec.uplink.bondOptions.lacpRate: the bonding driver uses lacp_rate only in mode 802.3ad");
+        }
+        assertThat(dumps()).as("nothing changed in any node").isEqualTo(before);
+    }
+
     // --- helpers
+
+    void setUplink(VlanConfig.LinkAttributes attributes, VlanConfig.BondOptions bond) {
+        kube.resources(VlanConfig.class).withName("data-rack-a").edit(vc -> {
+            vc.setSpec(new VlanConfig.Spec(null, "data", Map.of(RACK, "a"), new VlanConfig.Uplink(
+                    List.of("eth1", "eth2"), attributes, bond)));
+            return vc;
+        });
+    }
 
     void awaitBuilt(String... nodes) {
         for (String n : nodes) {
@@ -245,6 +292,25 @@ class ClusterLabTest {
     void awaitNodeLabel(String node, boolean present) {
         Await.until("node " + node + (present ? " labelled" : " not labelled") + " network.harvesterhci.io/data=true",
                 WAIT, () -> "true".equals(nodeLabels(node).get("network.harvesterhci.io/data")) == present);
+    }
+
+    /** {@link #dumps()} once two taken seconds apart agree (an 802.3ad bond picks its aggregator after a while). */
+    Map<String, String> settledDumps() {
+        AtomicReference<Map<String, String>> last = new AtomicReference<>(dumps());
+        Await.until("the nodes' links settle", WAIT, () -> {
+            sleep(3000);
+            Map<String, String> now = dumps();
+            return now.equals(last.getAndSet(now));
+        });
+        return last.get();
+    }
+
+    static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Every node's links and VLANs as iproute2 prints them (timers and counters aside). */

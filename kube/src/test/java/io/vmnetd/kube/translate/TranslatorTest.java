@@ -8,6 +8,7 @@ import static io.vmnetd.kube.testing.ClusterObjects.vlanNad;
 import static io.vmnetd.kube.testing.ClusterObjects.withRoute;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.vmnetd.daemon.config.BondSettings;
 import io.vmnetd.daemon.config.ClusterNetwork;
 import io.vmnetd.daemon.config.Route;
 import io.vmnetd.daemon.config.Uplink;
@@ -17,6 +18,10 @@ import io.vmnetd.kube.crd.NetworkAttachmentDefinition;
 import io.vmnetd.kube.crd.VlanConfig;
 import io.vmnetd.kube.translate.ClusterNetworkReport.Verdict;
 import io.vmnetd.netlink.BondMode;
+import io.vmnetd.netlink.BondOptions.AdSelect;
+import io.vmnetd.netlink.BondOptions.LacpRate;
+import io.vmnetd.netlink.BondOptions.XmitHashPolicy;
+import io.vmnetd.netlink.MacAddress;
 import io.vmnetd.netlink.VidRange;
 import java.util.List;
 import java.util.Map;
@@ -57,19 +62,134 @@ class TranslatorTest {
         assertThat(t.running().clusterNetworks()).containsOnlyKeys("data");
     }
 
+    static VlanConfig withUplink(String mode, String xmit, String lacp, String adSelect, String hardwareAddr) {
+        return vlanConfig("data-a", "data", Map.of(), new VlanConfig.Uplink(List.of("eth1", "eth2"),
+                new VlanConfig.LinkAttributes(null, null, hardwareAddr),
+                new VlanConfig.BondOptions(mode, null, xmit, lacp, adSelect, null, null, null, null)));
+    }
+
+    static BondSettings settings(XmitHashPolicy xmit, LacpRate lacp, AdSelect adSelect) {
+        return new BondSettings(Optional.ofNullable(xmit), Optional.ofNullable(lacp), Optional.ofNullable(adSelect),
+                OptionalInt.empty(), OptionalInt.empty(), Optional.empty(), OptionalInt.empty());
+    }
+
     @Test
     void linkAttributesAndBondOptionsMapWhatVmnetdSupportsAndReportTheRest() {
         VlanConfig vc = vlanConfig("data-a", "data", Map.of(), new VlanConfig.Uplink(List.of("eth1"),
-                new VlanConfig.LinkAttributes(9000, 2000, "AAAAAAAB"),
-                new VlanConfig.BondOptions("802.3ad", 200, "layer3+4", "fast", null, 0, null, "none", "any")));
+                new VlanConfig.LinkAttributes(9000, 2000, "AgBeEAAB"),
+                new VlanConfig.BondOptions("802.3ad", 200, "layer3+4", "fast", "bandwidth", 1000,
+                        List.of("10.0.0.1"), "all", "any")));
         Translation t = translate(List.of(vc), List.of(), Running.empty());
 
+        assertThat(t.reports().get("data").verdict()).isEqualTo(Verdict.APPLIED);
         assertThat(t.running().clusterNetworks().get("data").network()).isEqualTo(new ClusterNetwork("data", 9000,
-                new Uplink(List.of("eth1"), BondMode.IEEE_802_3AD, 200, OptionalInt.of(2000))));
+                new Uplink(List.of("eth1"), BondMode.IEEE_802_3AD, 200, OptionalInt.of(2000),
+                        settings(XmitHashPolicy.LAYER3_4, LacpRate.FAST, AdSelect.BANDWIDTH),
+                        Optional.of(MacAddress.parse("02:00:5e:10:00:01")))));
         assertThat(t.reports().get("data").unsupported()).containsExactly(
-                "spec.uplink.linkAttributes.hardwareAddr (00:00:00:00:00:01): the bond keeps the address the kernel gives it",
-                "spec.uplink.bondOptions.xmitHashPolicy (layer3+4): the kernel's default applies",
-                "spec.uplink.bondOptions.lacpRate (fast): the kernel's default applies");
+                "spec.uplink.bondOptions.arpInterval (1000): the kernel's default applies",
+                "spec.uplink.bondOptions.arpIpTargets (10.0.0.1): the kernel's default applies",
+                "spec.uplink.bondOptions.arpValidate (all): the kernel's default applies");
+    }
+
+    @Test
+    void eachBondOptionAndTheMacMapOnItsOwn() {
+        assertThat(mapped(withUplink("balance-xor", "encap3+4", null, null, null)).uplink().bond())
+                .isEqualTo(settings(XmitHashPolicy.ENCAP3_4, null, null));
+        assertThat(mapped(withUplink("802.3ad", null, "fast", null, null)).uplink().bond())
+                .isEqualTo(settings(null, LacpRate.FAST, null));
+        assertThat(mapped(withUplink("802.3ad", null, null, "count", null)).uplink().bond())
+                .isEqualTo(settings(null, null, AdSelect.COUNT));
+        ClusterNetwork withMac = mapped(withUplink(null, null, null, null, "AgBeEAAB"));
+        assertThat(withMac.uplink().hardwareAddr()).contains(MacAddress.parse("02:00:5e:10:00:01"));
+        assertThat(withMac.uplink().bond()).isEqualTo(BondSettings.NONE);
+        assertThat(mapped(withUplink(null, null, null, null, "")).uplink().hardwareAddr())
+                .as("Go omits an empty address; an empty string is the same").isEmpty();
+    }
+
+    @Test
+    void harvestersDefaultHashPolicyIsLeftOutInAModeThatHashesNothing() {
+        // Harvester's CRD defaults xmitHashPolicy to layer2 whatever the mode: not an option asked for.
+        assertThat(mapped(withUplink("active-backup", "layer2", null, null, null)).uplink().bond())
+                .isEqualTo(BondSettings.NONE);
+        assertThat(mapped(withUplink(null, "layer2", null, null, null)).uplink().bond())
+                .as("the default mode, active-backup").isEqualTo(BondSettings.NONE);
+        assertThat(mapped(withUplink("802.3ad", "layer2", null, null, null)).uplink().bond())
+                .as("written where it applies").isEqualTo(settings(XmitHashPolicy.LAYER2, null, null));
+    }
+
+    @Test
+    void aBondOptionOrMacTheFileWouldRefuseIsReportedByFieldAndChangesNothing() {
+        Running before = translate(List.of(DATA_RACK_A), List.of(), Running.empty()).running();
+        Map<VlanConfig, String> refused = new java.util.LinkedHashMap<>();
+        refused.put(withUplink("active-backup", "layer3+4", null, null, null),
+                "VlanConfig data-a: spec.uplink.bondOptions.xmitHashPolicy: the bonding driver uses xmit_hash_policy "
+                        + "only in mode balance-xor, 802.3ad, balance-tlb; this bond's mode is active-backup: remove "
+                        + "xmitHashPolicy or change spec.uplink.bondOptions.mode");
+        refused.put(withUplink("balance-xor", null, "fast", null, null),
+                "VlanConfig data-a: spec.uplink.bondOptions.lacpRate: the bonding driver uses lacp_rate only in mode "
+                        + "802.3ad; this bond's mode is balance-xor: remove lacpRate or change "
+                        + "spec.uplink.bondOptions.mode");
+        refused.put(withUplink(null, null, null, "bandwidth", null),
+                "VlanConfig data-a: spec.uplink.bondOptions.adSelect: the bonding driver uses ad_select only in mode "
+                        + "802.3ad; this bond's mode is active-backup (the default): remove adSelect or change "
+                        + "spec.uplink.bondOptions.mode");
+        refused.put(withUplink("802.3ad", "layer3_4", null, null, null),
+                "VlanConfig data-a: spec.uplink.bondOptions.xmitHashPolicy: unknown value \"layer3_4\"; allowed: "
+                        + "layer2, layer3+4, layer2+3, encap2+3, encap3+4, vlan+srcmac");
+        refused.put(withUplink(null, null, null, null, "AQBeEAAB"),
+                "VlanConfig data-a: spec.uplink.linkAttributes.hardwareAddr: \"01:00:5e:10:00:01\" is a multicast "
+                        + "address; a bond needs a unicast address (the first octet even), e.g. 02:00:5e:10:00:01");
+        refused.put(withUplink(null, null, null, null, "AgBeEAABAgM="),
+                "VlanConfig data-a: spec.uplink.linkAttributes.hardwareAddr: invalid MAC address "
+                        + "\"02:00:5e:10:00:01:02:03\"; allowed: 6 hex octets separated by ':', e.g. 02:00:5e:10:00:01");
+        refused.put(withUplink(null, null, null, null, "02:00:5e:10:00:01"),
+                "VlanConfig data-a: spec.uplink.linkAttributes.hardwareAddr: \"02:00:5e:10:00:01\" is not base64, "
+                        + "the form Go gives a net.HardwareAddr; e.g. AgBeEAAB for 02:00:5e:10:00:01");
+        refused.forEach((vc, problem) -> {
+            Translation t = translate(List.of(vc), List.of(), before);
+            assertThat(t.running()).as(problem).isEqualTo(before);
+            assertThat(t.reports().get("data").verdict()).isEqualTo(Verdict.INVALID);
+            assertThat(t.reports().get("data").keptFrom()).contains("data-a");
+            assertThat(t.reports().get("data").problems()).containsExactly(problem);
+        });
+    }
+
+    @Test
+    void aClusterNetworkWrittenBackAsTheFileWouldIsTheSameNetwork() {
+        ClusterNetwork tuned = new ClusterNetwork("data", 9000, new Uplink(List.of("eth1", "eth2"),
+                BondMode.IEEE_802_3AD, 100, OptionalInt.of(2000), new BondSettings(Optional.of(XmitHashPolicy.LAYER3_4),
+                Optional.of(LacpRate.FAST), Optional.of(AdSelect.COUNT), OptionalInt.of(200), OptionalInt.of(100),
+                Optional.empty(), OptionalInt.of(1)), Optional.of(MacAddress.parse("02:00:5e:10:00:01"))));
+        ConfigRules.Result again = ConfigRules.check(Map.of("clusterNetworks",
+                List.of(ClusterNetworkDocument.of(tuned))), List.of());
+        assertThat(again).isInstanceOfSatisfying(ConfigRules.Valid.class,
+                v -> assertThat(v.config().clusterNetworks()).containsExactly(tuned));
+
+        ClusterNetwork primary = new ClusterNetwork("data", 1500, new Uplink(List.of("eth1", "eth2"),
+                BondMode.ACTIVE_BACKUP, 100, OptionalInt.empty(), new BondSettings(Optional.empty(), Optional.empty(),
+                Optional.empty(), OptionalInt.empty(), OptionalInt.empty(), Optional.of("eth2"), OptionalInt.empty()),
+                Optional.empty()));
+        assertThat(ConfigRules.check(Map.of("clusterNetworks", List.of(ClusterNetworkDocument.of(primary))), List.of()))
+                .isInstanceOfSatisfying(ConfigRules.Valid.class,
+                        v -> assertThat(v.config().clusterNetworks()).containsExactly(primary));
+    }
+
+    @Test
+    void aDefinitionOnATunedClusterNetworkIsCheckedAgainstItAsItRuns() {
+        VlanConfig tuned = vlanConfig("data-a", "data", Map.of("rack", "a"), new VlanConfig.Uplink(
+                List.of("eth1", "eth2"), new VlanConfig.LinkAttributes(null, null, "AgBeEAAB"),
+                new VlanConfig.BondOptions("802.3ad", null, "layer3+4", "fast", "bandwidth", null, null, null, null)));
+        Translation t = translate(List.of(tuned), List.of(vlanNad("default", "vlan100", "data", 100)),
+                Running.empty());
+        assertThat(t.nads()).extracting(NadReport::state).containsExactly(NadReport.State.READY);
+        assertThat(t.running().vmNetworks()).containsOnlyKeys("default/vlan100");
+    }
+
+    static ClusterNetwork mapped(VlanConfig vc) {
+        Translation t = translate(List.of(vc), List.of(), Running.empty());
+        assertThat(t.reports().get("data").problems()).isEmpty();
+        return t.running().clusterNetworks().get("data").network();
     }
 
     @Test
