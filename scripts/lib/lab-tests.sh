@@ -5,6 +5,7 @@
 # LAB_PASS_ENV=LAB_TESTS_SELECT); LAB_TESTS_FILTER adds filters to the scan (e.g. --exclude-package P), and
 # LAB_REPORTS names the reports directory (default lab-reports), so that two VMs can run shares of one module.
 set -uo pipefail
+set -f # LAB_TESTS_FILTER holds regular expressions: never globbed
 cd "$(dirname "$0")/../.."
 
 # C1 only and the serial collector: under TCG, C2 compile threads cost more than they ever give back.
