@@ -4,6 +4,11 @@ import io.vmnetd.netlink.sys.Errno;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,11 +21,25 @@ public final class Connection implements AutoCloseable {
     private static final int DUMP_ATTEMPTS = 10;
     private static final long REPLY_TIMEOUT_MILLIS = 30_000;
     /**
-     * Changes sent together per datagram: well under the socket's send buffer, and their acknowledgements (each its
-     * own buffer of about 1 KiB, as the receive buffer counts them) well under its receive buffer.
+     * Changes framed together per datagram: well under the socket's send buffer (a datagram larger than it is
+     * refused with EMSGSIZE).
      */
-    private static final int BATCH_BYTES = 32 * 1024;
-    private static final int BATCH_REQUESTS = 64;
+    private static final int BATCH_BYTES = 16 * 1024;
+    private static final int BATCH_REQUESTS = 32;
+    /**
+     * Changes that may be sent and not yet acknowledged: their acknowledgements, at about 1 KiB of receive buffer
+     * each (an skb's true size), must fit in the default receive buffer (net.core.rmem_default, 208 KiB) with room
+     * to spare, or the kernel drops them (ENOBUFS).
+     */
+    private static final int WINDOW = 128;
+    /**
+     * Datagrams in the kernel at once. The kernel works through a datagram in its sender's thread, and every link
+     * deletion then waits for an RCU grace period outside the RTNL lock; datagrams sent from several threads overlap
+     * those waits. The other changes still take the RTNL lock one at a time.
+     */
+    private static final int SENDERS = 1;
+    /** How often a waiting batch checks whether its senders gave up on a datagram. */
+    private static final int BATCH_POLL_MILLIS = 50;
 
     /** Sees every request sent and every error received, e.g. to count them. */
     public interface Observer {
@@ -54,70 +73,97 @@ public final class Connection implements AutoCloseable {
         exchange(request.addFlags(Nl.F_REQUEST | Nl.F_ACK), operation, subject);
     }
 
-    /** One change of a batch, named for its error message. */
-    public record Change(MessageBuilder request, String operation, String subject) {}
-
     /**
-     * Sends independent changes together, as many as fit, in single datagrams (the kernel handles them one after the
-     * other and acknowledges each), and waits for every acknowledgement, matched by sequence number. A change that
-     * fails does not stop the others.
+     * Sends independent changes together, as many per datagram as the bounds allow (the kernel handles them one after
+     * the other and acknowledges each), and waits for every acknowledgement, matched by sequence number. A change
+     * that fails does not stop the others. Every change is counted as a request of its own, as the kernel sees it.
      *
      * @return one entry per change, in order: empty when it succeeded, its error otherwise
      */
-    public List<java.util.Optional<NetlinkException>> executeAll(List<Change> changes) {
-        List<java.util.Optional<NetlinkException>> results = new ArrayList<>();
+    public List<Optional<NetlinkException>> executeAll(List<Batch.Change> changes) {
         lock.lock();
         try {
-            for (int from = 0; from < changes.size(); ) {
-                int to = from;
-                ByteBuffer datagram = ByteBuffer.allocate(BATCH_BYTES).order(java.nio.ByteOrder.nativeOrder());
-                java.util.Map<Integer, Integer> bySequence = new java.util.HashMap<>();
-                while (to < changes.size() && to - from < BATCH_REQUESTS) {
-                    Change c = changes.get(to);
-                    ByteBuffer wire = c.request().addFlags(Nl.F_REQUEST | Nl.F_ACK).finish(nextSequence());
-                    if (wire.remaining() > datagram.remaining() && to > from) {
-                        break;
-                    }
-                    if (wire.remaining() > datagram.remaining()) {
-                        datagram = ByteBuffer.allocate(wire.remaining()).order(java.nio.ByteOrder.nativeOrder());
-                    }
-                    bySequence.put(sequence, to - from);
-                    datagram.put(wire);
-                    to++;
-                }
-                datagram.flip();
-                socket.send(datagram);
-                List<java.util.Optional<NetlinkException>> chunk = new ArrayList<>(java.util.Collections.nCopies(
-                        to - from, (java.util.Optional<NetlinkException>) null));
-                for (int i = from; i < to; i++) {
-                    observer.requestSent(changes.get(i).request().type());
-                }
-                int pending = to - from;
-                while (pending > 0) {
-                    for (Message m : Message.parseAll(socket.receive())) {
-                        Integer at = bySequence.get(m.sequence());
-                        if (at == null || m.portId() != socket.portId() || m.type() != Nl.NLMSG_ERROR
-                                || chunk.get(at) != null) {
-                            continue;
-                        }
-                        Change c = changes.get(from + at);
-                        Ack ack = Ack.decode(m);
-                        if (ack.errno() == 0) {
-                            chunk.set(at, java.util.Optional.empty());
-                        } else {
-                            observer.errorReceived(c.request().type(), Errno.of(ack.errno()));
-                            chunk.set(at, java.util.Optional.of(new NetlinkException(c.operation(), c.subject(),
-                                    Errno.of(ack.errno()), ack.message())));
-                        }
-                        pending--;
-                    }
-                }
-                results.addAll(chunk);
-                from = to;
+            Batch batch = Batch.frame(changes, this::nextSequence, BATCH_BYTES, BATCH_REQUESTS);
+            Semaphore window = new Semaphore(WINDOW);
+            Queue<Batch.Datagram> unsent = new ConcurrentLinkedQueue<>(batch.datagrams());
+            AtomicBoolean abandoned = new AtomicBoolean();
+            List<Thread> senders = new ArrayList<>();
+            for (int i = 0; i < Math.min(SENDERS, batch.datagrams().size()); i++) {
+                Thread t = new Thread(() -> send(batch, unsent, window, abandoned), "netlink-batch-" + socket.portId() + "-" + i);
+                t.setDaemon(true);
+                senders.add(t);
+                t.start();
             }
-            return results;
+            try {
+                awaitAcknowledgements(batch, window);
+            } finally {
+                // Had the acknowledgements stopped coming, a sender may wait for room that never comes.
+                abandoned.set(true);
+                window.release(BATCH_REQUESTS * Math.max(1, senders.size()));
+                for (Thread t : senders) {
+                    joinUninterruptibly(t);
+                }
+            }
+            return batch.outcomes();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A sender: takes the next datagram once the window has room for its acknowledgements, and sends it. */
+    private void send(Batch batch, Queue<Batch.Datagram> unsent, Semaphore window, AtomicBoolean abandoned) {
+        for (Batch.Datagram d = unsent.poll(); d != null; d = unsent.poll()) {
+            window.acquireUninterruptibly(d.count());
+            if (abandoned.get()) {
+                batch.unsent(d, new NetlinkException("send netlink batch", null, Errno.ECANCELED,
+                        "the batch stopped waiting for acknowledgements"));
+                continue;
+            }
+            for (int i = d.first(); i < d.first() + d.count(); i++) {
+                observer.requestSent(batch.type(i));
+            }
+            try {
+                socket.sendDirect(d.bytes());
+            } catch (NetlinkException e) {
+                batch.unsent(d, e);
+                window.release(d.count());
+            }
+        }
+    }
+
+    private void awaitAcknowledgements(Batch batch, Semaphore window) {
+        long progress = System.nanoTime();
+        while (batch.pending() > 0) {
+            if (!socket.awaitReadable(BATCH_POLL_MILLIS)) {
+                if (System.nanoTime() - progress > REPLY_TIMEOUT_MILLIS * 1_000_000) {
+                    throw new NetlinkException("receive netlink acknowledgements", null, Errno.ETIMEDOUT,
+                            batch.pending() + " changes of a batch unanswered after " + REPLY_TIMEOUT_MILLIS + " ms");
+                }
+                continue;
+            }
+            for (Message m : Message.parseAll(socket.receive())) {
+                int settled = batch.accept(m, socket.portId());
+                if (settled < 0) {
+                    continue; // a late answer to an earlier request that gave up
+                }
+                window.release();
+                progress = System.nanoTime();
+                batch.outcome(settled).ifPresent(e -> observer.errorReceived(batch.type(settled), e.errno()));
+            }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 
