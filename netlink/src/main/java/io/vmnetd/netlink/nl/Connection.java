@@ -1,6 +1,7 @@
 package io.vmnetd.netlink.nl;
 
 import io.vmnetd.netlink.sys.Errno;
+import io.vmnetd.netlink.sys.Native;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
@@ -22,22 +23,25 @@ public final class Connection implements AutoCloseable {
     private static final long REPLY_TIMEOUT_MILLIS = 30_000;
     /**
      * Changes framed together per datagram: well under the socket's send buffer (a datagram larger than it is
-     * refused with EMSGSIZE).
+     * refused with EMSGSIZE), and small enough that several datagrams can be in the kernel at once.
      */
     private static final int BATCH_BYTES = 16 * 1024;
-    private static final int BATCH_REQUESTS = 32;
+    private static final int BATCH_REQUESTS = 16;
     /**
-     * Changes that may be sent and not yet acknowledged: their acknowledgements, at about 1 KiB of receive buffer
-     * each (an skb's true size), must fit in the default receive buffer (net.core.rmem_default, 208 KiB) with room
-     * to spare, or the kernel drops them (ENOBUFS).
+     * Receive buffer an acknowledgement takes while it waits to be read: its skb's true size, some 770 bytes for the
+     * small NLMSG_ERROR of a capped ack (x86_64), rounded up. The kernel drops an acknowledgement the receive buffer
+     * has no room for (the socket then reports ENOBUFS), so a batch never has more changes unacknowledged than half
+     * the buffer holds at this size: see {@link #window}.
      */
-    private static final int WINDOW = 128;
+    private static final int ACK_TRUESIZE = 1024;
+    private static final int MAX_WINDOW = 128;
     /**
      * Datagrams in the kernel at once. The kernel works through a datagram in its sender's thread, and every link
-     * deletion then waits for an RCU grace period outside the RTNL lock; datagrams sent from several threads overlap
-     * those waits. The other changes still take the RTNL lock one at a time.
+     * deletion then waits for an RCU grace period outside the RTNL lock (netdev_run_todo's rcu_barrier, some 15 ms);
+     * datagrams sent from several threads overlap those waits. The changes themselves still take the RTNL lock one
+     * at a time, in whatever order the senders reach it: which is why only independent changes go in a batch.
      */
-    private static final int SENDERS = 1;
+    private static final int SENDERS = 8;
     /** How often a waiting batch checks whether its senders gave up on a datagram. */
     private static final int BATCH_POLL_MILLIS = 50;
 
@@ -59,6 +63,8 @@ public final class Connection implements AutoCloseable {
     private final NetlinkSocket socket;
     private final ReentrantLock lock = new ReentrantLock();
     private final Observer observer;
+    /** Changes a batch may have sent and not yet seen acknowledged: half the receive buffer, at most 128. */
+    private final int window;
     private int sequence = (int) (System.nanoTime() & 0x7fffffff);
 
     public Connection(NetlinkSocket socket, Observer observer) {
@@ -66,6 +72,8 @@ public final class Connection implements AutoCloseable {
         this.observer = observer;
         socket.trySetOption(Nl.SOL_NETLINK, Nl.NETLINK_GET_STRICT_CHK, 1);
         socket.setReceiveTimeout(REPLY_TIMEOUT_MILLIS);
+        this.window = Math.max(1, Math.min(MAX_WINDOW, socket.intOption(Native.SOL_SOCKET, Native.SO_RCVBUF)
+                / 2 / ACK_TRUESIZE));
     }
 
     /** Sends a change and waits for the kernel's acknowledgement. */
@@ -83,23 +91,28 @@ public final class Connection implements AutoCloseable {
     public List<Optional<NetlinkException>> executeAll(List<Batch.Change> changes) {
         lock.lock();
         try {
-            Batch batch = Batch.frame(changes, this::nextSequence, BATCH_BYTES, BATCH_REQUESTS);
-            Semaphore window = new Semaphore(WINDOW);
+            // A datagram must fit in the window, or its sender would wait for room forever.
+            Batch batch = Batch.frame(changes, this::nextSequence, BATCH_BYTES, Math.min(BATCH_REQUESTS, window));
+            Semaphore room = new Semaphore(window);
             Queue<Batch.Datagram> unsent = new ConcurrentLinkedQueue<>(batch.datagrams());
             AtomicBoolean abandoned = new AtomicBoolean();
+            if (batch.datagrams().size() == 1) {
+                send(batch, unsent, room, abandoned); // the common small batch: no thread of its own
+            }
             List<Thread> senders = new ArrayList<>();
-            for (int i = 0; i < Math.min(SENDERS, batch.datagrams().size()); i++) {
-                Thread t = new Thread(() -> send(batch, unsent, window, abandoned), "netlink-batch-" + socket.portId() + "-" + i);
+            for (int i = 0; i < Math.min(SENDERS, unsent.size()); i++) {
+                Thread t = new Thread(() -> send(batch, unsent, room, abandoned),
+                        "netlink-batch-" + socket.portId() + "-" + i);
                 t.setDaemon(true);
                 senders.add(t);
                 t.start();
             }
             try {
-                awaitAcknowledgements(batch, window);
+                awaitAcknowledgements(batch, room);
             } finally {
                 // Had the acknowledgements stopped coming, a sender may wait for room that never comes.
                 abandoned.set(true);
-                window.release(BATCH_REQUESTS * Math.max(1, senders.size()));
+                room.release(BATCH_REQUESTS * Math.max(1, senders.size()));
                 for (Thread t : senders) {
                     joinUninterruptibly(t);
                 }
@@ -111,12 +124,13 @@ public final class Connection implements AutoCloseable {
     }
 
     /** A sender: takes the next datagram once the window has room for its acknowledgements, and sends it. */
-    private void send(Batch batch, Queue<Batch.Datagram> unsent, Semaphore window, AtomicBoolean abandoned) {
+    private void send(Batch batch, Queue<Batch.Datagram> unsent, Semaphore room, AtomicBoolean abandoned) {
         for (Batch.Datagram d = unsent.poll(); d != null; d = unsent.poll()) {
-            window.acquireUninterruptibly(d.count());
+            room.acquireUninterruptibly(d.count());
             if (abandoned.get()) {
                 batch.unsent(d, new NetlinkException("send netlink batch", null, Errno.ECANCELED,
                         "the batch stopped waiting for acknowledgements"));
+                room.release(d.count()); // for the next sender that gives up on its datagram
                 continue;
             }
             for (int i = d.first(); i < d.first() + d.count(); i++) {
@@ -126,12 +140,12 @@ public final class Connection implements AutoCloseable {
                 socket.sendDirect(d.bytes());
             } catch (NetlinkException e) {
                 batch.unsent(d, e);
-                window.release(d.count());
+                room.release(d.count());
             }
         }
     }
 
-    private void awaitAcknowledgements(Batch batch, Semaphore window) {
+    private void awaitAcknowledgements(Batch batch, Semaphore room) {
         long progress = System.nanoTime();
         while (batch.pending() > 0) {
             if (!socket.awaitReadable(BATCH_POLL_MILLIS)) {
@@ -146,7 +160,7 @@ public final class Connection implements AutoCloseable {
                 if (settled < 0) {
                     continue; // a late answer to an earlier request that gave up
                 }
-                window.release();
+                room.release();
                 progress = System.nanoTime();
                 batch.outcome(settled).ifPresent(e -> observer.errorReceived(batch.type(settled), e.errno()));
             }

@@ -88,6 +88,19 @@ public final class NetlinkSocket implements AutoCloseable {
         return rc == 0;
     }
 
+    /** An integer socket option, e.g. SO_RCVBUF (what the kernel uses: twice what was asked for). */
+    public int intOption(int level, int name) {
+        ByteBuffer value = Native.direct(4);
+        ByteBuffer length = Native.intBuffer(4);
+        int rc = libc().getsockopt(fd, level, name, value, length);
+        Reference.reachabilityFence(value);
+        Reference.reachabilityFence(length);
+        if (rc < 0) {
+            throw failure("read netlink socket option " + name, Native.errno());
+        }
+        return value.getInt(0);
+    }
+
     /** Sets a receive timeout so that a request can never block a thread forever. */
     public void setReceiveTimeout(long millis) {
         ByteBuffer timeval = Native.direct(16);

@@ -7,9 +7,16 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkSpec;
 import io.vmnetd.netlink.Links;
+import io.vmnetd.netlink.nl.Batch;
 import io.vmnetd.netlink.nl.BatchException;
+import io.vmnetd.netlink.nl.Connection;
+import io.vmnetd.netlink.nl.MessageBuilder;
+import io.vmnetd.netlink.nl.NetlinkException;
+import io.vmnetd.netlink.nl.NetlinkSocket;
 import io.vmnetd.netlink.nl.Rtnl;
+import io.vmnetd.netlink.nl.Structs;
 import io.vmnetd.netlink.sys.Errno;
+import io.vmnetd.netlink.sys.Native;
 import io.vmnetd.netlink.testing.RequestCounter;
 import io.vmnetd.netlink.testing.TestNetns;
 import java.util.ArrayList;
@@ -17,6 +24,7 @@ import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -27,7 +35,7 @@ import org.junit.jupiter.api.Test;
  * {@code ip -j -d link show}, and failures in the middle of a batch kept for their own link.
  */
 class BatchHostTest {
-    /** More than one datagram's worth (Connection sends at most 32 changes per datagram). */
+    /** Several datagrams' worth (Connection sends at most 16 changes per datagram), so several senders. */
     private static final int PAIRS = 150;
 
     private TestNetns ns;
@@ -118,6 +126,28 @@ class BatchHostTest {
         assertThat(e.failedSubjects()).containsExactly("lo");
         assertThat(e.done()).containsExactly("bd0", "bd1", "bd2", "bd3");
         assertThat(ipLinks().keySet()).containsExactly("lo");
+    }
+
+    @Test
+    void aBatchLargerThanTheReceiveBufferCanHoldAcksForIsNeverDropped() {
+        // A receive buffer for some 8 acknowledgements: a batch that sent all 2000 deletes before reading would lose
+        // most of their acknowledgements (the socket reports ENOBUFS) and wait for them in vain.
+        NetlinkSocket socket = ns.open().execute(NetlinkSocket::open);
+        socket.setOption(Native.SOL_SOCKET, Native.SO_RCVBUF, 4096);
+        List<Batch.Change> changes = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            MessageBuilder m = new MessageBuilder(Rtnl.RTM_DELLINK, 0)
+                    .struct(new Structs.IfInfoMsg(0, 0, 0, 0, 0).encode()).string(Rtnl.Ifla.IFNAME, "gone" + i);
+            changes.add(new Batch.Change(m, "delete link", "gone" + i));
+        }
+        try (Connection connection = new Connection(socket, requests)) {
+            List<Optional<NetlinkException>> outcomes = connection.executeAll(changes);
+
+            assertThat(outcomes).hasSize(2000).allSatisfy(o -> assertThat(o.orElseThrow().errno()).isEqualTo(Errno.ENODEV));
+            assertThat(outcomes.get(1999).orElseThrow().subject()).contains("gone1999");
+            assertThat(requests.requests()).isEqualTo(2000);
+            assertThat(requests.errors()).hasSize(2000).containsOnly(Errno.ENODEV);
+        }
     }
 
     @Test
