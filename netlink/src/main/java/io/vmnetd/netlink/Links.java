@@ -115,7 +115,8 @@ public final class Links {
     }
 
     /**
-     * Creates every link of {@code specs}, sent together in as few datagrams as the bounds allow.
+     * Creates every link of {@code specs}, sent together in as few datagrams as the bounds allow, in no set order:
+     * no spec may need another of the same call (a master, a parent).
      *
      * @throws BatchException naming every link that could not be created and why; every other link was created
      */

@@ -85,6 +85,7 @@ public final class Connection implements AutoCloseable {
      * Sends independent changes together, as many per datagram as the bounds allow (the kernel handles them one after
      * the other and acknowledges each), and waits for every acknowledgement, matched by sequence number. A change
      * that fails does not stop the others. Every change is counted as a request of its own, as the kernel sees it.
+     * Datagrams go from several threads, so the changes reach the kernel in no set order: none may depend on another.
      *
      * @return one entry per change, in order: empty when it succeeded, its error otherwise
      */
