@@ -1,5 +1,7 @@
 package io.vmnetd.netlink;
 
+import io.vmnetd.netlink.nl.Batch;
+import io.vmnetd.netlink.nl.BatchException;
 import io.vmnetd.netlink.nl.Connection;
 import io.vmnetd.netlink.nl.Message;
 import io.vmnetd.netlink.nl.NetlinkException;
@@ -80,47 +82,70 @@ public final class Links {
     }
 
     /**
-     * Deletes every link named, in as few datagrams as they fit in (one request each, sent together, as
-     * {@code ip -batch} does them one at a time); links already gone are fine.
+     * Deletes every link named, sent together in as few datagrams as the bounds allow (one RTM_DELLINK each, as
+     * {@code ip -batch} sends them one at a time); links already gone are fine.
      *
      * @return the names that were deleted
-     * @throws NetlinkException the first failure other than ENODEV, after every other delete was tried
+     * @throws BatchException naming every link that could not be deleted and why (ENODEV aside); every other link
+     *         was deleted
      */
     public List<String> deleteAll(List<String> names) {
-        List<Connection.Change> changes = new ArrayList<>();
+        List<Batch.Change> changes = new ArrayList<>();
         for (String name : names) {
             Arguments.linkName("name", name);
-            changes.add(new Connection.Change(LinkCodec.delete(0).string(Rtnl.Ifla.IFNAME, name), "delete link", name));
+            changes.add(new Batch.Change(LinkCodec.delete(0).string(Rtnl.Ifla.IFNAME, name), "delete link", name));
         }
-        List<String> deleted = new ArrayList<>();
-        NetlinkException first = null;
-        List<java.util.Optional<NetlinkException>> results = connection.executeAll(changes);
-        for (int i = 0; i < names.size(); i++) {
-            java.util.Optional<NetlinkException> failure = results.get(i);
-            if (failure.isEmpty()) {
-                deleted.add(names.get(i));
-            } else if (!failure.get().is(Errno.ENODEV) && first == null) {
-                first = failure.get();
-            }
-        }
-        if (first != null) {
-            throw first;
-        }
-        return deleted;
+        return executeAll("delete links", changes, Optional.of(Errno.ENODEV));
     }
 
-    /** Creates every link of {@code specs}, sent together; stops at nothing: the first failure is thrown at the end. */
+    /**
+     * Deletes exactly these links, by index (a new link that took one's name meanwhile is left alone), sent together;
+     * links already gone are fine.
+     *
+     * @return the links that were deleted
+     * @throws BatchException naming every link that could not be deleted and why (ENODEV aside)
+     */
+    public List<Link> deleteLinks(List<Link> links) {
+        List<Batch.Change> changes = new ArrayList<>();
+        for (Link link : links) {
+            changes.add(new Batch.Change(LinkCodec.delete(link.index()), "delete link", link.name()));
+        }
+        List<String> deleted = executeAll("delete links", changes, Optional.of(Errno.ENODEV));
+        return links.stream().filter(l -> deleted.contains(l.name())).toList();
+    }
+
+    /**
+     * Creates every link of {@code specs}, sent together in as few datagrams as the bounds allow, in no set order:
+     * no spec may need another of the same call (a master, a parent).
+     *
+     * @throws BatchException naming every link that could not be created and why; every other link was created
+     */
     public void createAll(List<LinkSpec> specs) {
-        List<Connection.Change> changes = new ArrayList<>();
+        List<Batch.Change> changes = new ArrayList<>();
         for (LinkSpec spec : specs) {
-            changes.add(new Connection.Change(LinkCodec.create(spec), "create " + spec.kind().kernelName() + " link",
+            changes.add(new Batch.Change(LinkCodec.create(spec), "create " + spec.kind().kernelName() + " link",
                     spec.name()));
         }
-        for (java.util.Optional<NetlinkException> failure : connection.executeAll(changes)) {
-            if (failure.isPresent()) {
-                throw failure.get();
+        executeAll("create links", changes, Optional.empty());
+    }
+
+    /** The subjects of the changes made; a failure other than {@code tolerated} is thrown after all were tried. */
+    private List<String> executeAll(String what, List<Batch.Change> changes, Optional<Errno> tolerated) {
+        List<Optional<NetlinkException>> outcomes = connection.executeAll(changes);
+        List<String> done = new ArrayList<>();
+        List<NetlinkException> failures = new ArrayList<>();
+        for (int i = 0; i < changes.size(); i++) {
+            Optional<NetlinkException> failure = outcomes.get(i);
+            if (failure.isEmpty()) {
+                done.add(changes.get(i).subject());
+            } else if (tolerated.isEmpty() || !failure.get().is(tolerated.get())) {
+                failures.add(failure.get());
             }
         }
+        if (!failures.isEmpty()) {
+            throw new BatchException(what, changes.size(), failures, done);
+        }
+        return done;
     }
 
     /** Deletes the link if it exists; true when something was deleted. */

@@ -4,6 +4,9 @@ import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.VidSet;
+import io.vmnetd.netlink.nl.BatchException;
+import io.vmnetd.netlink.nl.NetlinkException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -47,6 +50,29 @@ public interface Networks {
 
     /** Deletes exactly {@code link} (by its index: a new link of the same name is left alone); gone is fine. */
     void removeLink(Link link);
+
+    /**
+     * Deletes exactly these links (by index), as many at once as the kernel takes; gone is fine.
+     *
+     * @return the names of the links it deleted
+     * @throws BatchException naming each link it could not delete and why, with the names of those it deleted
+     */
+    default List<String> removeLinks(List<Link> links) {
+        List<String> deleted = new ArrayList<>();
+        List<NetlinkException> failures = new ArrayList<>();
+        for (Link link : links) {
+            try {
+                removeLink(link);
+                deleted.add(link.name());
+            } catch (NetlinkException e) {
+                failures.add(e);
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new BatchException("delete links", links.size(), failures, deleted);
+        }
+        return deleted;
+    }
 
     /**
      * Makes {@code change} to the live attachments, and reconciles {@code clusterNetwork} at once when that changes

@@ -4,8 +4,10 @@ import io.vmnetd.daemon.metrics.Metrics;
 import io.vmnetd.daemon.state.Attachment;
 import io.vmnetd.daemon.state.AttachmentJournal;
 import io.vmnetd.netlink.Link;
+import io.vmnetd.netlink.nl.BatchException;
 import io.vmnetd.daemon.netns.NamespaceFiles;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.logging.Logger;
@@ -70,19 +72,30 @@ public final class Reclaimer {
         }
         Set<String> described = new HashSet<>();
         journal.all().forEach(a -> described.add(a.hostIfName()));
-        for (Link l : hostEnds) {
-            if (!described.contains(l.name())) {
-                try {
-                    networks.removeLink(l);
-                    LOG.info("reclaimed " + l.name() + ": " + Reason.ORPHAN_LINK.text);
-                    metrics.attachmentReclaimed(Reason.ORPHAN_LINK.label);
-                    reclaimed++;
-                } catch (RuntimeException e) {
-                    LOG.warning("reclaim: cannot delete " + l.name() + ": " + e.getMessage());
-                }
-            }
+        List<Link> orphans = hostEnds.stream().filter(l -> !described.contains(l.name())).toList();
+        for (String name : removeOrphans(orphans)) {
+            LOG.info("reclaimed " + name + ": " + Reason.ORPHAN_LINK.text);
+            metrics.attachmentReclaimed(Reason.ORPHAN_LINK.label);
+            reclaimed++;
         }
         return reclaimed;
+    }
+
+    /** Deletes the orphans together; returns the names deleted, each failure logged with its link. */
+    private List<String> removeOrphans(List<Link> orphans) {
+        if (orphans.isEmpty()) {
+            return List.of();
+        }
+        try {
+            return networks.removeLinks(orphans);
+        } catch (BatchException e) {
+            e.failures().forEach(f -> LOG.warning("reclaim: cannot delete " + f.subject().orElse("?") + ": "
+                    + f.getMessage()));
+            return e.done();
+        } catch (RuntimeException e) {
+            LOG.warning("reclaim: cannot delete " + orphans.size() + " orphan links: " + e.getMessage());
+            return List.of();
+        }
     }
 
     /** Why something is reclaimed: a log text and a metric label. */

@@ -85,6 +85,12 @@ public final class NodeNetworks implements Networks {
         }
     }
 
+    /** One batch: a sweep that finds many orphans waits one RCU grace period for several of them, not one each. */
+    @Override
+    public List<String> removeLinks(List<Link> links) {
+        return host.links().deleteLinks(links).stream().map(Link::name).toList();
+    }
+
     /**
      * Only a port with VIDs no configured VM network puts on the uplink can change it; for any other the desired
      * state is not even looked at.

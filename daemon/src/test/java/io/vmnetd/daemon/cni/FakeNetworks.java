@@ -4,13 +4,20 @@ import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.VidSet;
+import io.vmnetd.netlink.nl.NetlinkException;
+import io.vmnetd.netlink.sys.Errno;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /** Networks without a kernel, for the CNI verbs' own logic: it records what it is asked to do. */
 final class FakeNetworks implements Networks {
     final List<String> calls = new ArrayList<>();
+    /** What {@link #links()} lists; a name in {@link #undeletable} fails to be removed (EBUSY). */
+    final List<Link> links = new ArrayList<>();
+    final Set<String> undeletable = new HashSet<>();
     Config config;
 
     FakeNetworks(Config config) {
@@ -50,12 +57,15 @@ final class FakeNetworks implements Networks {
 
     @Override
     public List<Link> links() {
-        return List.of();
+        return List.copyOf(links);
     }
 
     @Override
     public void removeLink(Link link) {
         calls.add("removeLink " + link.name());
+        if (undeletable.contains(link.name())) {
+            throw new NetlinkException("delete link", link.name(), Errno.EBUSY, null);
+        }
     }
 
     @Override

@@ -1,9 +1,15 @@
 package io.vmnetd.netlink.nl;
 
 import io.vmnetd.netlink.sys.Errno;
+import io.vmnetd.netlink.sys.Native;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -16,11 +22,28 @@ public final class Connection implements AutoCloseable {
     private static final int DUMP_ATTEMPTS = 10;
     private static final long REPLY_TIMEOUT_MILLIS = 30_000;
     /**
-     * Changes sent together per datagram: well under the socket's send buffer, and their acknowledgements (each its
-     * own buffer of about 1 KiB, as the receive buffer counts them) well under its receive buffer.
+     * Changes framed together per datagram: well under the socket's send buffer (a datagram larger than it is
+     * refused with EMSGSIZE), and small enough that several datagrams can be in the kernel at once.
      */
-    private static final int BATCH_BYTES = 32 * 1024;
-    private static final int BATCH_REQUESTS = 64;
+    private static final int BATCH_BYTES = 16 * 1024;
+    private static final int BATCH_REQUESTS = 16;
+    /**
+     * Receive buffer an acknowledgement takes while it waits to be read: its skb's true size, some 770 bytes for the
+     * small NLMSG_ERROR of a capped ack (x86_64), rounded up. The kernel drops an acknowledgement the receive buffer
+     * has no room for (the socket then reports ENOBUFS), so a batch never has more changes unacknowledged than half
+     * the buffer holds at this size: see {@link #window}.
+     */
+    private static final int ACK_TRUESIZE = 1024;
+    private static final int MAX_WINDOW = 128;
+    /**
+     * Datagrams in the kernel at once. The kernel works through a datagram in its sender's thread, and every link
+     * deletion then waits for an RCU grace period outside the RTNL lock (netdev_run_todo's rcu_barrier, some 15 ms);
+     * datagrams sent from several threads overlap those waits. The changes themselves still take the RTNL lock one
+     * at a time, in whatever order the senders reach it: which is why only independent changes go in a batch.
+     */
+    private static final int SENDERS = 8;
+    /** How often a waiting batch checks whether its senders gave up on a datagram. */
+    private static final int BATCH_POLL_MILLIS = 50;
 
     /** Sees every request sent and every error received, e.g. to count them. */
     public interface Observer {
@@ -40,6 +63,8 @@ public final class Connection implements AutoCloseable {
     private final NetlinkSocket socket;
     private final ReentrantLock lock = new ReentrantLock();
     private final Observer observer;
+    /** Changes a batch may have sent and not yet seen acknowledged: half the receive buffer, at most 128. */
+    private final int window;
     private int sequence = (int) (System.nanoTime() & 0x7fffffff);
 
     public Connection(NetlinkSocket socket, Observer observer) {
@@ -47,6 +72,8 @@ public final class Connection implements AutoCloseable {
         this.observer = observer;
         socket.trySetOption(Nl.SOL_NETLINK, Nl.NETLINK_GET_STRICT_CHK, 1);
         socket.setReceiveTimeout(REPLY_TIMEOUT_MILLIS);
+        this.window = Math.max(1, Math.min(MAX_WINDOW, socket.intOption(Native.SOL_SOCKET, Native.SO_RCVBUF)
+                / 2 / ACK_TRUESIZE));
     }
 
     /** Sends a change and waits for the kernel's acknowledgement. */
@@ -54,70 +81,104 @@ public final class Connection implements AutoCloseable {
         exchange(request.addFlags(Nl.F_REQUEST | Nl.F_ACK), operation, subject);
     }
 
-    /** One change of a batch, named for its error message. */
-    public record Change(MessageBuilder request, String operation, String subject) {}
-
     /**
-     * Sends independent changes together, as many as fit, in single datagrams (the kernel handles them one after the
-     * other and acknowledges each), and waits for every acknowledgement, matched by sequence number. A change that
-     * fails does not stop the others.
+     * Sends independent changes together, as many per datagram as the bounds allow (the kernel handles them one after
+     * the other and acknowledges each), and waits for every acknowledgement, matched by sequence number. A change
+     * that fails does not stop the others. Every change is counted as a request of its own, as the kernel sees it.
+     * Datagrams go from several threads, so the changes reach the kernel in no set order: none may depend on another.
      *
      * @return one entry per change, in order: empty when it succeeded, its error otherwise
      */
-    public List<java.util.Optional<NetlinkException>> executeAll(List<Change> changes) {
-        List<java.util.Optional<NetlinkException>> results = new ArrayList<>();
+    public List<Optional<NetlinkException>> executeAll(List<Batch.Change> changes) {
         lock.lock();
         try {
-            for (int from = 0; from < changes.size(); ) {
-                int to = from;
-                ByteBuffer datagram = ByteBuffer.allocate(BATCH_BYTES).order(java.nio.ByteOrder.nativeOrder());
-                java.util.Map<Integer, Integer> bySequence = new java.util.HashMap<>();
-                while (to < changes.size() && to - from < BATCH_REQUESTS) {
-                    Change c = changes.get(to);
-                    ByteBuffer wire = c.request().addFlags(Nl.F_REQUEST | Nl.F_ACK).finish(nextSequence());
-                    if (wire.remaining() > datagram.remaining() && to > from) {
-                        break;
-                    }
-                    if (wire.remaining() > datagram.remaining()) {
-                        datagram = ByteBuffer.allocate(wire.remaining()).order(java.nio.ByteOrder.nativeOrder());
-                    }
-                    bySequence.put(sequence, to - from);
-                    datagram.put(wire);
-                    to++;
-                }
-                datagram.flip();
-                socket.send(datagram);
-                List<java.util.Optional<NetlinkException>> chunk = new ArrayList<>(java.util.Collections.nCopies(
-                        to - from, (java.util.Optional<NetlinkException>) null));
-                for (int i = from; i < to; i++) {
-                    observer.requestSent(changes.get(i).request().type());
-                }
-                int pending = to - from;
-                while (pending > 0) {
-                    for (Message m : Message.parseAll(socket.receive())) {
-                        Integer at = bySequence.get(m.sequence());
-                        if (at == null || m.portId() != socket.portId() || m.type() != Nl.NLMSG_ERROR
-                                || chunk.get(at) != null) {
-                            continue;
-                        }
-                        Change c = changes.get(from + at);
-                        Ack ack = Ack.decode(m);
-                        if (ack.errno() == 0) {
-                            chunk.set(at, java.util.Optional.empty());
-                        } else {
-                            observer.errorReceived(c.request().type(), Errno.of(ack.errno()));
-                            chunk.set(at, java.util.Optional.of(new NetlinkException(c.operation(), c.subject(),
-                                    Errno.of(ack.errno()), ack.message())));
-                        }
-                        pending--;
-                    }
-                }
-                results.addAll(chunk);
-                from = to;
+            // A datagram must fit in the window, or its sender would wait for room forever.
+            Batch batch = Batch.frame(changes, this::nextSequence, BATCH_BYTES, Math.min(BATCH_REQUESTS, window));
+            Semaphore room = new Semaphore(window);
+            Queue<Batch.Datagram> unsent = new ConcurrentLinkedQueue<>(batch.datagrams());
+            AtomicBoolean abandoned = new AtomicBoolean();
+            if (batch.datagrams().size() == 1) {
+                send(batch, unsent, room, abandoned); // the common small batch: no thread of its own
             }
-            return results;
+            List<Thread> senders = new ArrayList<>();
+            for (int i = 0; i < Math.min(SENDERS, unsent.size()); i++) {
+                Thread t = new Thread(() -> send(batch, unsent, room, abandoned),
+                        "netlink-batch-" + socket.portId() + "-" + i);
+                t.setDaemon(true);
+                senders.add(t);
+                t.start();
+            }
+            try {
+                awaitAcknowledgements(batch, room);
+            } finally {
+                // Had the acknowledgements stopped coming, a sender may wait for room that never comes.
+                abandoned.set(true);
+                room.release(BATCH_REQUESTS * Math.max(1, senders.size()));
+                for (Thread t : senders) {
+                    joinUninterruptibly(t);
+                }
+            }
+            return batch.outcomes();
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** A sender: takes the next datagram once the window has room for its acknowledgements, and sends it. */
+    private void send(Batch batch, Queue<Batch.Datagram> unsent, Semaphore room, AtomicBoolean abandoned) {
+        for (Batch.Datagram d = unsent.poll(); d != null; d = unsent.poll()) {
+            room.acquireUninterruptibly(d.count());
+            if (abandoned.get()) {
+                batch.unsent(d, new NetlinkException("send netlink batch", null, Errno.ECANCELED,
+                        "the batch stopped waiting for acknowledgements"));
+                room.release(d.count()); // for the next sender that gives up on its datagram
+                continue;
+            }
+            for (int i = d.first(); i < d.first() + d.count(); i++) {
+                observer.requestSent(batch.type(i));
+            }
+            try {
+                socket.sendDirect(d.bytes());
+            } catch (NetlinkException e) {
+                batch.unsent(d, e);
+                room.release(d.count());
+            }
+        }
+    }
+
+    private void awaitAcknowledgements(Batch batch, Semaphore room) {
+        long progress = System.nanoTime();
+        while (batch.pending() > 0) {
+            if (!socket.awaitReadable(BATCH_POLL_MILLIS)) {
+                if (System.nanoTime() - progress > REPLY_TIMEOUT_MILLIS * 1_000_000) {
+                    throw new NetlinkException("receive netlink acknowledgements", null, Errno.ETIMEDOUT,
+                            batch.pending() + " changes of a batch unanswered after " + REPLY_TIMEOUT_MILLIS + " ms");
+                }
+                continue;
+            }
+            for (Message m : Message.parseAll(socket.receive())) {
+                int settled = batch.accept(m, socket.portId());
+                if (settled < 0) {
+                    continue; // a late answer to an earlier request that gave up
+                }
+                room.release();
+                progress = System.nanoTime();
+                batch.outcome(settled).ifPresent(e -> observer.errorReceived(batch.type(settled), e.errno()));
+            }
+        }
+    }
+
+    private static void joinUninterruptibly(Thread t) {
+        boolean interrupted = false;
+        while (t.isAlive()) {
+            try {
+                t.join();
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 

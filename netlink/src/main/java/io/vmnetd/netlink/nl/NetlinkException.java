@@ -25,6 +25,15 @@ public class NetlinkException extends RuntimeException {
         this.kernelMessage = kernelMessage;
     }
 
+    /** For a subclass whose message says more than one failure's. */
+    protected NetlinkException(String message, String operation, String subject, Errno errno, String kernelMessage) {
+        super(message);
+        this.operation = operation;
+        this.subject = subject;
+        this.errno = errno;
+        this.kernelMessage = kernelMessage;
+    }
+
     private static String format(String operation, String subject, Errno errno, String kernelMessage) {
         StringBuilder s = new StringBuilder(operation);
         if (subject != null) {

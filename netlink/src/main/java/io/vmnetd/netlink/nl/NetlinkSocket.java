@@ -88,6 +88,19 @@ public final class NetlinkSocket implements AutoCloseable {
         return rc == 0;
     }
 
+    /** An integer socket option, e.g. SO_RCVBUF (what the kernel uses: twice what was asked for). */
+    public int intOption(int level, int name) {
+        ByteBuffer value = Native.direct(4);
+        ByteBuffer length = Native.intBuffer(4);
+        int rc = libc().getsockopt(fd, level, name, value, length);
+        Reference.reachabilityFence(value);
+        Reference.reachabilityFence(length);
+        if (rc < 0) {
+            throw failure("read netlink socket option " + name, Native.errno());
+        }
+        return value.getInt(0);
+    }
+
     /** Sets a receive timeout so that a request can never block a thread forever. */
     public void setReceiveTimeout(long millis) {
         ByteBuffer timeval = Native.direct(16);
@@ -99,6 +112,7 @@ public final class NetlinkSocket implements AutoCloseable {
         }
     }
 
+    /** Sends one datagram through this socket's own buffer: one thread at a time (as {@link Connection} does). */
     public void send(ByteBuffer message) {
         int length = message.remaining();
         if (sendBuffer.capacity() < length) {
@@ -107,8 +121,25 @@ public final class NetlinkSocket implements AutoCloseable {
         sendBuffer.clear();
         sendBuffer.put(message.duplicate());
         sendBuffer.flip();
+        sendFrom(sendBuffer, length);
+    }
+
+    /**
+     * Sends a datagram held in direct memory from its first byte, without a copy. Several threads may do this at
+     * once, each with its own buffer: the kernel handles each datagram in its sender's thread, so a thread stays
+     * here while the kernel works through the messages of its datagram.
+     */
+    public void sendDirect(ByteBuffer datagram) {
+        if (!datagram.isDirect() || datagram.position() != 0) {
+            throw new IllegalArgumentException("sendDirect needs a direct buffer starting at position 0");
+        }
+        sendFrom(datagram, datagram.remaining());
+        Reference.reachabilityFence(datagram);
+    }
+
+    private void sendFrom(ByteBuffer buffer, int length) {
         while (true) {
-            long sent = libc().sendto(fd, sendBuffer, length, 0, kernelAddress, SOCKADDR_NL_LENGTH);
+            long sent = libc().sendto(fd, buffer, length, 0, kernelAddress, SOCKADDR_NL_LENGTH);
             if (sent >= 0) {
                 return;
             }

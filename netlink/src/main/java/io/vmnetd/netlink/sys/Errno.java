@@ -22,6 +22,7 @@ public record Errno(int number) {
     public static final Errno EADDRNOTAVAIL = new Errno(99);
     public static final Errno ENOBUFS = new Errno(105);
     public static final Errno ETIMEDOUT = new Errno(110);
+    public static final Errno ECANCELED = new Errno(125);
     public static final Errno ENOTSUPP = new Errno(524);
 
     private static final Map<Integer, String> NAMES = Map.ofEntries(

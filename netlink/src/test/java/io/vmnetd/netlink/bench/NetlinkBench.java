@@ -28,8 +28,10 @@ import org.openjdk.jmh.util.Statistics;
  * results, each side's time and the library/iproute2 ratio against its target; also writes that report to a file.
  *
  * <pre>
- * NetlinkBench [--out FILE] [--include REGEX] [--smoke]
+ * NetlinkBench [--out FILE] [--results FILE] [--include REGEX] [--smoke]
  *   --out FILE       the report (default target/bench/netlink.txt; JMH's JSON goes next to it)
+ *   --results FILE   also the named figures, one a line: NAME VALUE UNIT REF TARGET true|false (appended), which
+ *                    scripts/lib/bench-netlink.sh hands to bench_result
  *   --include REGEX  only the benchmarks matching REGEX (JMH's -include), e.g. VethChurn
  *   --smoke          one measurement iteration and no warmup: checks the harness, measures nothing
  * </pre>
@@ -45,22 +47,28 @@ public final class NetlinkBench {
     private static final double VETH_TARGET = 1.00;
     private static final double VID_TARGET = 0.20;
 
+    /** The figure the veth churn gives, as {@code scripts/bench} names it. */
+    static final String VETH_RESULT = "netlink.veth1000.ratio";
+
     private final List<String> report = new ArrayList<>();
+    private final List<String> figures = new ArrayList<>();
     private int missed;
 
     public static void main(String[] args) throws Exception {
         Path out = Path.of("target/bench/netlink.txt");
+        Path resultsFile = null;
         String include = VETH + "|" + VIDS;
         boolean smoke = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--out" -> out = Path.of(value(args, ++i));
+                case "--results" -> resultsFile = Path.of(value(args, ++i));
                 case "--include" -> include = value(args, ++i);
                 case "--smoke" -> smoke = true;
                 default -> usage("unknown argument " + args[i]);
             }
         }
-        System.exit(new NetlinkBench().run(out, include, smoke));
+        System.exit(new NetlinkBench().run(out, resultsFile, include, smoke));
     }
 
     private static String value(String[] args, int i) {
@@ -72,11 +80,11 @@ public final class NetlinkBench {
 
     private static void usage(String problem) {
         System.err.println("NetlinkBench: " + problem);
-        System.err.println("usage: NetlinkBench [--out FILE] [--include REGEX] [--smoke]");
+        System.err.println("usage: NetlinkBench [--out FILE] [--results FILE] [--include REGEX] [--smoke]");
         System.exit(2);
     }
 
-    private int run(Path out, String include, boolean smoke) throws RunnerException, IOException {
+    private int run(Path out, Path resultsFile, String include, boolean smoke) throws RunnerException, IOException {
         boolean vids = matches(include, VIDS);
         if (vids && !kernelHasVlanFiltering()) {
             System.err.println("NetlinkBench: this kernel cannot make a vlan_filtering bridge with a dummy port;"
@@ -122,6 +130,10 @@ public final class NetlinkBench {
         System.out.println();
         System.out.print(text);
         Files.writeString(out, text, StandardCharsets.UTF_8);
+        if (resultsFile != null && !figures.isEmpty()) {
+            Files.writeString(resultsFile, String.join("\n", figures) + "\n", StandardCharsets.UTF_8,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        }
         System.out.println("written to " + out + " (JMH's own results: " + json + ")");
         return missed == 0 ? 0 : 1;
     }
@@ -204,6 +216,7 @@ public final class NetlinkBench {
         line(String.format(Locale.ROOT, "veth %d pairs: library %s ms, ip -batch %s ms, ratio %s (target <= %.2f) %s",
                 VethChurnBench.PAIRS, number(l.getMean()), number(i.getMean()), ratio(l, i), VETH_TARGET,
                 verdict(l, i, VETH_TARGET)));
+        result(VETH_RESULT, l.getMean() / i.getMean(), "x", i.getMean(), VETH_TARGET);
         for (String phase : List.of("create", "delete")) {
             double lp = aux(lib.get(), phase + "Ms");
             double ipp = aux(ip.get(), phase + "Ms");
@@ -243,6 +256,19 @@ public final class NetlinkBench {
         }
         line("  netlink messages per add: " + String.join(", ", counts) + " (target: 1 whatever the range) "
                 + (constant ? "OK" : "MISS"));
+    }
+
+    /**
+     * A named figure: a RESULT line in the report, formatted as scripts/lib/bench-results.sh prints it, and a line
+     * for {@code --results}.
+     */
+    private void result(String name, double value, String unit, double ref, double target) {
+        boolean ok = value <= target;
+        String v = String.format(Locale.ROOT, "%.3f", value);
+        String r = String.format(Locale.ROOT, "%.1f", ref);
+        String t = String.format(Locale.ROOT, "%.1f", target);
+        line("RESULT " + name + " " + v + " " + unit + " ref=" + r + " target=" + t + " " + (ok ? "ok" : "MISS"));
+        figures.add(String.join(" ", name, v, unit, r, t, Boolean.toString(ok)));
     }
 
     private static Optional<RunResult> find(Collection<RunResult> results, String benchmark, String vids) {

@@ -24,14 +24,16 @@ import org.openjdk.jmh.infra.BenchmarkParams;
 
 /**
  * Veth churn: create {@value #PAIRS} veth pairs, then delete them, in a fresh namespace each iteration. The library
- * ({@link Links#create}, {@link Links#delete(String)} through {@link RtNetlink#openIn(Path)}) against iproute2 the
- * fastest way a script can drive it: one {@code ip -n NS -batch FILE} process for the {@value #PAIRS}
+ * as the daemon uses it for many links ({@link Links#createAll}, {@link Links#deleteAll}: independent requests sent
+ * together, acknowledged one by one, through {@link RtNetlink#openIn(Path)}) against iproute2 the fastest way a script
+ * can drive it: one {@code ip -n NS -batch FILE} process for the {@value #PAIRS}
  * {@code link add vethN type veth peer name vethNp} lines, then one for the {@value #PAIRS} {@code link del vethN}.
  *
- * <p>Both sides do the same netlink work per pair (ip's {@code link del NAME} also looks the name up with an
- * RTM_GETLINK first, like {@link Links#delete(String)}). The score is the whole churn; the {@link Phases} counters
- * split it into create and delete, which matters because the kernel spends a full RCU grace period on every single
- * link deletion (netdev_run_todo's rcu_barrier), whoever asks for it.
+ * <p>Both sides ask the kernel for the same changes: one RTM_NEWLINK per pair, one RTM_DELLINK per pair (ip's
+ * {@code link del NAME} first looks the name up with an RTM_GETLINK; the library deletes by name in one message).
+ * The score is the whole churn; the {@link Phases} counters split it into create and delete, which matters because
+ * the kernel spends a full RCU grace period on every single link deletion (netdev_run_todo's rcu_barrier), whoever
+ * asks for it.
  */
 @BenchmarkMode(Mode.SingleShotTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
@@ -44,6 +46,8 @@ public class VethChurnBench {
 
     private final String[] names = new String[PAIRS];
     private final String[] peers = new String[PAIRS];
+    private final List<LinkSpec> specs = new ArrayList<>();
+    private final List<String> nameList = new ArrayList<>();
     private Path addBatch;
     private Path deleteBatch;
 
@@ -72,6 +76,8 @@ public class VethChurnBench {
             peers[i] = "veth" + i + "p";
             add.add("link add " + names[i] + " type veth peer name " + peers[i]);
             delete.add("link del " + names[i]);
+            specs.add(LinkSpec.veth(names[i], peers[i]));
+            nameList.add(names[i]);
         }
         addBatch = BenchNetns.batchFile("veth-add", add);
         deleteBatch = BenchNetns.batchFile("veth-del", delete);
@@ -108,14 +114,13 @@ public class VethChurnBench {
     public void library(Phases phases) {
         Links links = rtnl.links();
         long start = System.nanoTime();
-        for (int i = 0; i < PAIRS; i++) {
-            links.create(LinkSpec.veth(names[i], peers[i]));
-        }
+        links.createAll(specs);
         long created = System.nanoTime();
-        for (int i = 0; i < PAIRS; i++) {
-            links.delete(names[i]);
-        }
+        List<String> deleted = links.deleteAll(nameList);
         phases.record(start, created, System.nanoTime());
+        if (deleted.size() != PAIRS) {
+            throw new IllegalStateException("deleted " + deleted.size() + " of " + PAIRS + " pairs");
+        }
     }
 
     @Benchmark

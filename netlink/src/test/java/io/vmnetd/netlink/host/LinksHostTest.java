@@ -48,28 +48,6 @@ class LinksHostTest {
     }
 
     @Test
-    void manyLinksAreCreatedAndDeletedInBatchesAndEachFailureIsKeptForItsOwnRequest() {
-        java.util.List<LinkSpec> specs = new java.util.ArrayList<>();
-        java.util.List<String> names = new java.util.ArrayList<>();
-        for (int i = 0; i < 300; i++) {
-            specs.add(LinkSpec.veth("ba" + i, "bb" + i));
-            names.add("ba" + i);
-        }
-        links.createAll(specs);
-        assertThat(ns.linkNames()).hasSize(601).contains("ba0", "bb299");
-
-        names.add(150, "nosuchlink");
-        java.util.List<String> deleted = links.deleteAll(names);
-
-        assertThat(deleted).hasSize(300).doesNotContain("nosuchlink");
-        assertThat(ns.linkNames()).containsExactly("lo");
-        assertThatThrownBy(() -> links.createAll(java.util.List.of(LinkSpec.veth("bc0", "bd0"),
-                LinkSpec.veth("bc0", "bd1")))).isInstanceOf(io.vmnetd.netlink.nl.NetlinkException.class)
-                .hasMessageContaining("EEXIST");
-        assertThat(ns.linkNames()).as("the good one of the batch was made").contains("bc0", "bd0");
-    }
-
-    @Test
     void bridgeCreatedWithMtuAndUpIsABridgeThatIpShowsUpWithThatMtu() {
         links.create(LinkSpec.bridge("br0", false, 0).mtu(1400).up());
 
