@@ -21,8 +21,10 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>ADD latency (p50 of {@code --scale-samples} sequential ADDs, then their DELs, untimed);
  *   <li>a no-op resync: {@code POST /v1/networks/NET/check} reconciles the whole cluster network now (reads every
- *       link and VLAN of the node, as the periodic resync does); the daemon's own time is its answer in
- *       {@code GET /v1/status} ({@code lastReconcile.millis}, checked to be this check's run), median of 5;
+ *       link and VLAN of the node, as the periodic resync does), median of 5. The figure is the check's round trip
+ *       as this client sees it (HTTP included, so never less than the daemon's own time); the daemon's own time,
+ *       {@code lastReconcile.millis} of {@code GET /v1/status}, is reported beside it when the last reconcile is
+ *       still the check's (a port's link event may have run one since);
  *   <li>one drift repair: VLAN {@code --vlan} taken off one pod port with iproute2, then the same check, which must
  *       report the repair; iproute2 then shows the VLAN back;
  *   <li>the daemon's RSS and threads ({@code /proc/PID/status}), and at the last level its native memory summary
@@ -33,7 +35,10 @@ import java.util.regex.Pattern;
  * the bridge must have no port left.
  */
 final class CniScaling {
-    /** One level's figures; times in ns, except the daemon's reconcile times (ms, as it reports them). */
+    /**
+     * One level's figures; times in ns, except the daemon's own reconcile times (ms, as it reports them; -1 when the
+     * last reconcile was no longer the check's).
+     */
     record Level(int ports, long[] addNanos, long noopMillis, long noopRoundTripNanos, long repairMillis,
                  long repairRoundTripNanos, long rssKib, int threads) {
         long addP50() {
@@ -72,8 +77,9 @@ final class CniScaling {
             Map<String, Long> status = procStatus();
             Level l = new Level(level, adds, noop[0], noop[1], repair[0], repair[1], status.get("VmRSS"),
                     status.get("Threads").intValue());
-            report.progress("%d ports: ADD p50 %s ms, no-op resync %d ms, repair %d ms, RSS %d MiB, %d threads",
-                    level, ms(l.addP50()), l.noopMillis(), l.repairMillis(), l.rssKib() / 1024, l.threads());
+            report.progress("%d ports: ADD p50 %s ms, no-op resync %s ms (own %s), repair %s ms (own %s), RSS %d MiB, "
+                    + "%d threads", level, ms(l.addP50()), ms(l.noopRoundTripNanos()), own(l.noopMillis()),
+                    ms(l.repairRoundTripNanos()), own(l.repairMillis()), l.rssKib() / 1024, l.threads());
             levels.add(l);
         }
         String nmt = exec(List.of("jcmd", String.valueOf(o.daemonPid), "VM.native_memory", "summary"), Map.of(),
@@ -108,20 +114,23 @@ final class CniScaling {
         return t;
     }
 
-    /** Median over 5 checks of a node as declared: {daemon's ms, round trip ns}. */
+    /** Median over 5 checks of a node as declared: {daemon's ms (-1: unknown), round trip ns}. */
     private long[] noopResync() throws IOException {
-        long[] daemon = new long[5];
+        List<Long> daemon = new ArrayList<>();
         long[] roundTrip = new long[5];
-        for (int i = 0; i < daemon.length; i++) {
+        for (int i = 0; i < roundTrip.length; i++) {
             long t0 = System.nanoTime();
             JsonNode r = check();
             roundTrip[i] = System.nanoTime() - t0;
             if (!r.path("applied").isEmpty() || !"ok".equals(r.path("result").asText())) {
                 throw new IllegalStateException("a check of an undisturbed node changed or found something: " + r);
             }
-            daemon[i] = lastCheckMillis();
+            long own = lastCheckMillis();
+            if (own >= 0) {
+                daemon.add(own);
+            }
         }
-        return new long[] {pct(daemon, 50), pct(roundTrip, 50)};
+        return new long[] {daemon.isEmpty() ? -1 : Timings.median(daemon), pct(roundTrip, 50)};
     }
 
     /** VLAN taken off one pod port, then a check that must repair it: {daemon's ms, round trip ns}. */
@@ -163,13 +172,21 @@ final class CniScaling {
         return r.json();
     }
 
-    /** The daemon's own time for the check that just ran, as GET /v1/status reports its last reconcile. */
+    /**
+     * The daemon's own time for the check that just ran, as GET /v1/status reports its last reconcile; -1 when a
+     * reconcile of another reason (a port's link event) has run since.
+     */
     private long lastCheckMillis() throws IOException {
         JsonNode last = api.get("/v1/status").requireOk().json().path("lastReconcile");
         if (!"CHECK".equals(last.path("reason").asText())) {
-            throw new IllegalStateException("the last reconcile is not the check's: " + last);
+            report.progress("the last reconcile is no longer the check's: %s", last);
+            return -1;
         }
         return last.path("millis").asLong();
+    }
+
+    private static String own(long millis) {
+        return millis < 0 ? "-" : String.valueOf(millis);
     }
 
     private String firstPort() {
@@ -208,15 +225,16 @@ final class CniScaling {
         report.line("");
         report.line("scaling: each row with its number of pods attached to %s (added to the same node, row by row; "
                 + "vmnet only); ADD p50 of %d sequential ADDs; resync = POST /v1/networks/%s/check of an "
-                + "undisturbed node (vmnetd's own time, median of 5; the client's round trip in brackets); repair = "
-                + "the same check after VLAN %d was taken off one port", pods.bridge(), o.scaleSamples, network,
-                o.vlan);
+                + "undisturbed node (the client's round trip, median of 5; vmnetd's own time in brackets, - when a "
+                + "link event's reconcile had run since); repair = the same check after VLAN %d was taken off one "
+                + "port", pods.bridge(), o.scaleSamples, network, o.vlan);
         report.line("%8s %12s %16s %16s %9s %8s", "ports", "ADD p50 ms", "no-op resync ms", "drift repair ms",
                 "RSS MiB", "threads");
         for (Level l : levels) {
             report.line("%8d %12s %16s %16s %9.1f %8d", l.ports(), ms(l.addP50()),
-                    l.noopMillis() + " (" + ms(l.noopRoundTripNanos()) + ")",
-                    l.repairMillis() + " (" + ms(l.repairRoundTripNanos()) + ")", l.rssKib() / 1024.0, l.threads());
+                    ms(l.noopRoundTripNanos()) + " (" + own(l.noopMillis()) + ")",
+                    ms(l.repairRoundTripNanos()) + " (" + own(l.repairMillis()) + ")", l.rssKib() / 1024.0,
+                    l.threads());
         }
         report.line("ADD times per level (ms): %s", levels.stream()
                 .map(l -> l.ports() + ": " + Arrays.stream(l.addNanos()).mapToObj(Timings::ms).toList()).toList());
