@@ -6,37 +6,45 @@
 #          pods attached by the reference plugin /usr/lib/cni/bridge
 # Both NICs are wired to a "switch" namespace. The pods' namespaces (cnib<side>-0..N-1 for side vmnet and ref) are
 # made before anything is timed;
-# the timing is io.vmnetd.daemon.bench.CniBench's (arguments: passed on). Everything is removed afterwards.
+# the timing is io.vmnetd.daemon.bench.CniBench's (arguments: passed on). Then, on vmnet alone, the scaling phase:
+# 10, 100 and 1000 pods (namespaces cnibscale-*; BENCH_CNI_SCALE: other levels, "none": no scaling phase).
+# vmnetd runs as the package installs it: BENCH_CNI_DEB (the .deb) extracted into the lab's throwaway root, its
+# launcher /usr/bin/vmnetd with its flags and its CDS archive linked as postinst links it, plus native memory
+# tracking (summary) for the report and BENCH_CNI_DAEMON_OPTS. Everything is removed afterwards.
 # BENCH_CNI_PROFILE=1: a Java Flight Recording of the daemon during the bench (started once it is ready), summed up
 # by io.vmnetd.daemon.bench.CniProfile into target/bench/cni-profile.txt (the recording: target/bench/cni-vmnetd.jfr).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=200    # CniBench's --n: the namespaces per side
+SCALE=${BENCH_CNI_SCALE:-10,100,1000}    # CniBench's --scale
+SAMPLES=20                               # CniBench's --scale-samples
 prev=
 for a in "$@"; do
-    [[ $a = --smoke ]] && N=10
+    [[ $a = --smoke ]] && { N=10; SCALE=${BENCH_CNI_SCALE:-2,5}; SAMPLES=3; }
     [[ $prev = --n ]] && N=$a
     prev=$a
 done
+SCALE_NS=0    # the scaling phase's namespaces: its last level, and the samples after it
+[[ $SCALE != none ]] && SCALE_NS=$((${SCALE##*,} + SAMPLES))
 PREFIX=cnib
-# The daemon as systemd/vmnetd.service starts it; BENCH_CNI_DAEMON_OPTS replaces the JVM options.
-read -ra DAEMON_OPTS <<<"${BENCH_CNI_DAEMON_OPTS:--XX:+UseSerialGC}"
 STATE=$(mktemp -d /tmp/vmnetd-bench-cni.XXXXXX)
 LOG=target/bench/cni-daemon.log    # vmnetd's log, kept
 mkdir -p target/bench
 SOCK=/run/vmnetd/vmnetd.sock    # the shim's default: the runtime passes no socket
 daemon=
+installed=    # set once the package's files are in the lab's root
 
 cleanup() {
     set +e
     [[ -n $daemon ]] && { kill "$daemon"; wait "$daemon"; } 2>/dev/null
-    ip netns list | awk -v p="^$PREFIX(vmnet|ref)-[0-9]+$" '$1 ~ p {print "netns del " $1}' | ip -batch - 2>/dev/null
+    ip netns list | awk -v p="^$PREFIX(vmnet|ref|scale)-[0-9]+$" '$1 ~ p {print "netns del " $1}' | ip -batch - 2>/dev/null
     ip link del ref-br 2>/dev/null
     ip link del ref-bo 2>/dev/null
     ip link del data-br 2>/dev/null
     ip link del data-bo 2>/dev/null
     for i in 1 2; do ip link del "eth$i" 2>/dev/null; done
     ip netns del switch 2>/dev/null
+    [[ -n $installed ]] && rm -rf /usr/lib/vmnetd /usr/bin/vmnetd
     rm -rf "$STATE"
 }
 trap cleanup EXIT
@@ -67,11 +75,29 @@ vmNetworks:
     vlan: 100
 EOF
 
-echo "== vmnetd: java ${DAEMON_OPTS[*]} -jar daemon/target/vmnetd.jar (state in $STATE)"
+echo "== vmnetd as packaged: ${BENCH_CNI_DEB:-} into the lab's root (state in $STATE)"
+[[ -f ${BENCH_CNI_DEB:-} ]] || { echo "BENCH_CNI_DEB (the package) is not set or missing" >&2; exit 2; }
+# Only its jar, archive and launcher, with their modification times (which the archive checks); the whole tree
+# over / would replace the root's /lib symlink by the package's lib/systemd directory.
+dpkg-deb -x "$BENCH_CNI_DEB" "$STATE/pkg"
+[[ -e /usr/lib/vmnetd || -e /usr/bin/vmnetd ]] && { echo "vmnetd is installed here already: not in the lab?" >&2; exit 2; }
+installed=1
+cp -a "$STATE/pkg/usr/lib/vmnetd" /usr/lib/ && cp -a "$STATE/pkg/usr/bin/vmnetd" /usr/bin/vmnetd ||
+    { echo "cannot install the package's files into the lab's root" >&2; exit 2; }
+# As postinst: the package's archive with the JRE that made it, else one dumped from its class list.
+mkdir -p "$STATE/cache"
+if [[ $(cat /usr/lib/vmnetd/cds-jre-version) = $(dpkg-query -W -f '${Version}' openjdk-17-jre-headless:amd64) ]]; then
+    ln -s /usr/lib/vmnetd/vmnetd.jsa "$STATE/cache/vmnetd.jsa"
+else
+    java -Xshare:dump -XX:SharedClassListFile=/usr/lib/vmnetd/vmnetd.classlist \
+        -XX:SharedArchiveFile="$STATE/cache/vmnetd.jsa" -cp /usr/lib/vmnetd/vmnetd.jar >/dev/null
+fi
 # Should the JVM crash, its report goes next to the log, complete (writing it takes minutes under TCG).
 rm -f target/bench/cni-vmnetd-crash-*.log
-java "${DAEMON_OPTS[@]}" -XX:ErrorFile="$PWD/target/bench/cni-vmnetd-crash-%p.log" -XX:ErrorLogTimeout=300 \
-    -jar daemon/target/vmnetd.jar --config "$STATE/vmnetd.yaml" >"$LOG" 2>&1 &
+DAEMON_OPTS="-XX:NativeMemoryTracking=summary -XX:ErrorFile=$PWD/target/bench/cni-vmnetd-crash-%p.log"
+DAEMON_OPTS+=" -XX:ErrorLogTimeout=300 ${BENCH_CNI_DAEMON_OPTS:-}"
+echo "   $(grep -o 'exec "$JAVA".*' /usr/bin/vmnetd | head -n1) ... plus $DAEMON_OPTS"
+VMNETD_CACHE=$STATE/cache VMNETD_JAVA_OPTS=$DAEMON_OPTS /usr/bin/vmnetd --config "$STATE/vmnetd.yaml" >"$LOG" 2>&1 &
 daemon=$!
 for _ in $(seq 180); do
     curl -s --unix-socket "$SOCK" http://vmnetd/readyz 2>/dev/null | grep -q '"ready":true' && break
@@ -95,10 +121,13 @@ ip -d -br link show | grep -E '^(data|ref)-(br|bo)|^eth[12]' || true
 bridge -compressvlans vlan show dev data-bo
 bridge -compressvlans vlan show dev ref-bo
 
-echo "== $N pod namespaces per side"
-for side in vmnet ref; do
-    for i in $(seq 0 $((N - 1))); do echo "netns add $PREFIX$side-$i"; done
-done | ip -batch -
+echo "== $N pod namespaces per side, $SCALE_NS for the scaling phase"
+{
+    for side in vmnet ref; do
+        for i in $(seq 0 $((N - 1))); do echo "netns add $PREFIX$side-$i"; done
+    done
+    for ((i = 0; i < SCALE_NS; i++)); do echo "netns add ${PREFIX}scale-$i"; done
+} | ip -batch -
 
 PROFILE=${BENCH_CNI_PROFILE:-0}
 if [[ $PROFILE = 1 ]]; then
@@ -113,8 +142,9 @@ fi
 echo "== CniBench"
 status=0
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djdk.lang.Process.launchMechanism=VFORK \
-    -cp daemon/target/test-classes io.vmnetd.daemon.bench.CniBench \
+    -cp "daemon/target/test-classes:$(cat daemon/target/test-classpath.txt)" io.vmnetd.daemon.bench.CniBench \
     --vmnet "$PWD/cni-shim/target/vmnet" --ref /usr/lib/cni/bridge --socket "$SOCK" --netns-prefix "$PREFIX" \
+    --scale "$SCALE" --scale-samples "$SAMPLES" --daemon-pid "$daemon" --results target/bench/cni.results \
     "$@" || status=$?
 
 if ! kill -0 "$daemon" 2>/dev/null; then

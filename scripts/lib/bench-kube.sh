@@ -13,6 +13,7 @@ BENCH_KUBE_BASELINE=${BENCH_KUBE_BASELINE:-5d57e1c}
 
 bench_kube() {
     local out=target/bench/kube.txt status=0 ns dir base mock_pid cp
+    source scripts/lib/bench-results.sh
     [[ -f kube/target/vmnetd-kube.jar && -f daemon/target/vmnetd.jar ]] ||
         { echo "bench kube: daemon/target/vmnetd.jar or kube/target/vmnetd-kube.jar missing" >&2; return 1; }
     mkdir -p target/bench
@@ -35,7 +36,11 @@ bench_kube() {
     kill "$mock_pid" 2>/dev/null || true; wait "$mock_pid" 2>/dev/null || true
     ip netns del "$ns"
     rm -rf "$dir"
-    java -cp "$cp" io.vmnetd.kube.ApiLoad "${BENCH_KUBE_NADS:-500}" 1000 2>/dev/null | tee -a "$out" || status=1
+    java -cp "$cp" io.vmnetd.kube.ApiLoad "${BENCH_KUBE_NADS:-500}" 1000 2>/dev/null >target/bench/kube-apiload.txt ||
+        status=1
+    grep -v '^FIGURE ' target/bench/kube-apiload.txt | tee -a "$out"
+    sed -n 's/^FIGURE //p' target/bench/kube-apiload.txt >target/bench/kube.results
+    bench_results_file target/bench/kube.results | tee -a "$out"
     grep -q ' MISS$' "$out" && status=1
     echo "bench kube: report in $out, exit status $status"
     return "$status"
@@ -96,17 +101,12 @@ kube_start_rss() {
     on_ms=$(printf '%s' "${ms[on]}" | kube_median); on_rss=$(printf '%s' "${rss[on]}" | kube_median)
     echo "medians of $runs native starts (exec to /readyz 200; RSS 3 s after): baseline $b_ms ms $((b_rss / 1024)) MiB," \
         "off $off_ms ms $((off_rss / 1024)) MiB, on $on_ms ms $((on_rss / 1024)) MiB"
-    kube_result kube_off_start_ms "$off_ms" ms "$b_ms" $((b_ms * 110 / 100))
-    kube_result kube_off_rss_mib $((off_rss / 1024)) MiB $((b_rss / 1024)) $((b_rss / 1024 + 4))
-    kube_result kube_on_start_ms "$on_ms" ms "$off_ms" $((off_ms * 110 / 100))
-    kube_result kube_on_rss_mib $((on_rss / 1024)) MiB $((off_rss / 1024)) $((off_rss / 1024 + 64))
-}
-
-# RESULT name value unit ref=<ref> target=<=<limit> ok|MISS
-kube_result() {
-    local verdict=ok
-    (($2 <= $5)) || verdict=MISS
-    echo "RESULT $1 $2 $3 ref=$4 target=<=$5 $verdict"
+    local status=0
+    bench_result kube_off_start_ms "$off_ms" ms "$b_ms" "<=$((b_ms * 110 / 100))" || status=1
+    bench_result kube_off_rss_mib $((off_rss / 1024)) MiB $((b_rss / 1024)) "<=$((b_rss / 1024 + 4))" || status=1
+    bench_result kube_on_start_ms "$on_ms" ms "$off_ms" "<=$((off_ms * 110 / 100))" || status=1
+    bench_result kube_on_rss_mib $((on_rss / 1024)) MiB $((off_rss / 1024)) "<=$((off_rss / 1024 + 64))" || status=1
+    return "$status"
 }
 
 # The classes a daemon without a kubernetes section loads from the module or the client: none.
@@ -120,5 +120,5 @@ kube_classes_when_off() {
     until curl -sf --unix-socket "$dir/s.sock" http://vmnetd/readyz >/dev/null 2>&1; do sleep 0.05; done
     kill "$pid"; wait "$pid" 2>/dev/null || true
     n=$(grep -cE ' (io\.vmnetd\.kube|io\.fabric8|tools\.jackson)\.' "$dir/classes.log" || true)
-    echo "RESULT kube_off_module_classes $n classes ref=0 target=<=0 $([[ $n -eq 0 ]] && echo ok || echo MISS)"
+    bench_result kube_off_module_classes "$n" classes 0 "<=0"
 }

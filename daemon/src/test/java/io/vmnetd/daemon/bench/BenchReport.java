@@ -27,12 +27,6 @@ final class BenchReport {
         line("%-34s %12s %12s %9.2f", name, ms(vmnet), ms(ref), ratio(vmnet, ref));
     }
 
-    /** Reports one target; returns {@code met}. */
-    boolean target(String name, double value, String op, double target, boolean met) {
-        line("%-40s %6.2f  (target %s %.1f)  %s", name, value, op, target, met ? "OK" : "MISSED");
-        return met;
-    }
-
     void progress(String format, Object... args) {
         System.out.printf(Locale.ROOT, "  [%5.1f s] %s%n", (System.currentTimeMillis() - startMillis) / 1e3,
                 String.format(Locale.ROOT, format, args));

@@ -20,7 +20,16 @@ final class CniBenchOptions {
     int chunk = 25;
     int floors = 20;
     long settleMillis = 500;
+    /** The scaling phase's levels (pods attached); empty: no scaling phase. */
+    int[] scaleLevels = {};
+    int scaleSamples = 20;
+    /** The daemon's process, for its RSS, threads and native memory (scaling phase). */
+    long daemonPid = -1;
+    /** The VM network that the vmnet pods are on, for POST /v1/networks/NAME/check. */
+    String network = "vlan100";
     Path out = Path.of("target/bench/cni.txt");
+    /** The figures, one "name value unit ref target" a line, for scripts/lib/bench-results.sh. */
+    Path results = Path.of("target/bench/cni.results");
 
     static CniBenchOptions parse(String[] args) {
         CniBenchOptions o = new CniBenchOptions();
@@ -33,6 +42,7 @@ final class CniBenchOptions {
                 o.rounds = 1;
                 o.chunk = 5;
                 o.floors = 3;
+                o.scaleSamples = 3;
                 continue;
             }
             if (i + 1 >= args.length) {
@@ -56,9 +66,24 @@ final class CniBenchOptions {
                 case "--floors" -> o.floors = Integer.parseInt(v);
                 case "--settle-ms" -> o.settleMillis = Long.parseLong(v);
                 case "--out" -> o.out = Path.of(v);
+                case "--results" -> o.results = Path.of(v);
+                case "--scale" -> o.scaleLevels = v.equals("none") ? new int[0]
+                        : java.util.Arrays.stream(v.split(",")).mapToInt(Integer::parseInt).toArray();
+                case "--scale-samples" -> o.scaleSamples = Integer.parseInt(v);
+                case "--daemon-pid" -> o.daemonPid = Long.parseLong(v);
+                case "--network" -> o.network = v;
                 default -> throw new IllegalArgumentException("unknown option " + a + "; known: --smoke --vmnet "
                         + "--ref --cni-path --netns-prefix --vmnet-bridge --ref-bridge --socket --vlan --n "
-                        + "--warmup --parallel --rounds --chunk --floors --settle-ms --out");
+                        + "--warmup --parallel --rounds --chunk --floors --settle-ms --out --results --scale "
+                        + "--scale-samples --daemon-pid --network");
+            }
+        }
+        if (o.scaleLevels.length > 0 && o.daemonPid < 0) {
+            throw new IllegalArgumentException("--scale needs --daemon-pid (the daemon's RSS is measured)");
+        }
+        for (int i = 1; i < o.scaleLevels.length; i++) {
+            if (o.scaleLevels[i] <= o.scaleLevels[i - 1]) {
+                throw new IllegalArgumentException("--scale: levels must grow, e.g. 10,100,1000");
             }
         }
         if (o.parallel > o.n || o.warmup > o.n || o.floors < 1 || o.chunk < 1 || o.rounds < 1) {

@@ -79,6 +79,11 @@ final class CniPlugin {
      * release until the last call returned. {@code calls} receives each call's own time.
      */
     long parallel(String command, String prefix, long[] calls) throws InterruptedException {
+        return parallel(command, prefix, calls, 0);
+    }
+
+    /** As above, into the namespaces (and with the ids) {@code first .. first + calls.length - 1}. */
+    long parallel(String command, String prefix, long[] calls, int first) throws InterruptedException {
         int n = calls.length;
         CountDownLatch ready = new CountDownLatch(n);
         CountDownLatch go = new CountDownLatch(1);
@@ -88,15 +93,16 @@ final class CniPlugin {
         List<Thread> threads = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             final int k = i;
-            String id = prefix + k;
+            final int ns = first + i;
+            String id = prefix + ns;
             if (command.equals("ADD")) {
-                live.add(id + "@" + k);
+                live.add(id + "@" + ns);
             }
             Thread t = new Thread(() -> {
                 try {
                     ready.countDown();
                     go.await();
-                    Call c = exec(List.of(binary), env(command, id, k), netconf.getBytes(StandardCharsets.UTF_8));
+                    Call c = exec(List.of(binary), env(command, id, ns), netconf.getBytes(StandardCharsets.UTF_8));
                     ends[k] = System.nanoTime();
                     calls[k] = c.nanos();
                     check(command, id, c);
@@ -107,7 +113,7 @@ final class CniPlugin {
                 } finally {
                     done.countDown();
                 }
-            }, "cnibench-" + k);
+            }, "cnibench-" + ns);
             threads.add(t);
             t.start();
         }
@@ -123,7 +129,7 @@ final class CniPlugin {
             throw failure.get();
         }
         if (command.equals("DEL")) {
-            for (int k = 0; k < n; k++) {
+            for (int k = first; k < first + n; k++) {
                 live.remove(prefix + k + "@" + k);
             }
         }

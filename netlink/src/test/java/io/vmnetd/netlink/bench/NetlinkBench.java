@@ -30,7 +30,7 @@ import org.openjdk.jmh.util.Statistics;
  * <pre>
  * NetlinkBench [--out FILE] [--results FILE] [--include REGEX] [--smoke]
  *   --out FILE       the report (default target/bench/netlink.txt; JMH's JSON goes next to it)
- *   --results FILE   also the named figures, one a line: NAME VALUE UNIT REF TARGET true|false (appended), which
+ *   --results FILE   also the named figures, one a line: NAME VALUE UNIT REF TARGET (appended), which
  *                    scripts/lib/bench-netlink.sh hands to bench_result
  *   --include REGEX  only the benchmarks matching REGEX (JMH's -include), e.g. VethChurn
  *   --smoke          one measurement iteration and no warmup: checks the harness, measures nothing
@@ -259,16 +259,15 @@ public final class NetlinkBench {
     }
 
     /**
-     * A named figure: a RESULT line in the report, formatted as scripts/lib/bench-results.sh prints it, and a line
-     * for {@code --results}.
+     * A named figure for {@code --results}, one "NAME VALUE UNIT REF TARGET" line (target as {@code <=limit}):
+     * scripts/lib/bench-results.sh judges it and prints its RESULT line; the report shows the figure plainly.
      */
     private void result(String name, double value, String unit, double ref, double target) {
-        boolean ok = value <= target;
         String v = String.format(Locale.ROOT, "%.3f", value);
         String r = String.format(Locale.ROOT, "%.1f", ref);
-        String t = String.format(Locale.ROOT, "%.1f", target);
-        line("RESULT " + name + " " + v + " " + unit + " ref=" + r + " target=" + t + " " + (ok ? "ok" : "MISS"));
-        figures.add(String.join(" ", name, v, unit, r, t, Boolean.toString(ok)));
+        String t = String.format(Locale.ROOT, "<=%.1f", target);
+        line("  " + name + " " + v + " " + unit + " (ref " + r + ", target " + t + ")");
+        figures.add(String.join(" ", name, v, unit, r, t));
     }
 
     private static Optional<RunResult> find(Collection<RunResult> results, String benchmark, String vids) {

@@ -1,0 +1,246 @@
+package io.vmnetd.daemon.bench;
+
+import static io.vmnetd.daemon.bench.PluginExec.exec;
+import static io.vmnetd.daemon.bench.Timings.ms;
+import static io.vmnetd.daemon.bench.Timings.pct;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.vmnetd.daemon.testing.UnixHttp;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+/**
+ * How vmnetd's costs grow with the ports on a node: with {@code --scale} (10, 100, 1000) pods attached through the
+ * vmnet shim, in that order and by adding to the same node, it measures at each level
+ * <ul>
+ *   <li>ADD latency (p50 of {@code --scale-samples} sequential ADDs, then their DELs, untimed);
+ *   <li>a no-op resync: {@code POST /v1/networks/NET/check} reconciles the whole cluster network now (reads every
+ *       link and VLAN of the node, as the periodic resync does), median of 5. The figure is the check's round trip
+ *       as this client sees it (HTTP included, so never less than the daemon's own time); the daemon's own time,
+ *       {@code lastReconcile.millis} of {@code GET /v1/status}, is reported beside it when the last reconcile is
+ *       still the check's (a port's link event may have run one since);
+ *   <li>one drift repair: VLAN {@code --vlan} taken off one pod port with iproute2, then the same check, which must
+ *       report the repair; iproute2 then shows the VLAN back;
+ *   <li>the daemon's RSS and threads ({@code /proc/PID/status}), and at the last level its native memory summary
+ *       (jcmd VM.native_memory, when the daemon runs with -XX:NativeMemoryTracking=summary).
+ * </ul>
+ * Pods live in the pre-made namespaces {@code <prefix>scale-0..} (the last level plus the samples). Every level is
+ * checked with iproute2 (port count, VLAN as untagged PVID, port up); at the end every pod is deleted again and
+ * the bridge must have no port left.
+ */
+final class CniScaling {
+    /**
+     * One level's figures; times in ns, except the daemon's own reconcile times (ms, as it reports them; -1 when the
+     * last reconcile was no longer the check's).
+     */
+    record Level(int ports, long[] addNanos, long noopMillis, long noopRoundTripNanos, long repairMillis,
+                 long repairRoundTripNanos, long rssKib, int threads) {
+        long addP50() {
+            return pct(addNanos, 50);
+        }
+    }
+
+    private static final Pattern PORT_LINE = Pattern.compile("^\\d+: ([^:@]+)[@:]", Pattern.MULTILINE);
+
+    private final CniBenchOptions o;
+    private final BenchReport report;
+    private final CniPlugin pods;
+    private final UnixHttp api;
+    private final String network;
+    private int attached;
+
+    CniScaling(CniBenchOptions o, BenchReport report, CniPlugin pods, String network) {
+        this.o = o;
+        this.report = report;
+        this.pods = pods;
+        this.network = network;
+        this.api = new UnixHttp(Path.of(o.socket));
+    }
+
+    List<Level> run() throws Exception {
+        List<Level> levels = new ArrayList<>();
+        int top = o.scaleLevels[o.scaleLevels.length - 1];
+        for (int level : o.scaleLevels) {
+            attachUpTo(level);
+            BridgePortCheck.verify(pods, level, o.vlan);
+            long[] adds = addSamples(top);
+            BridgePortCheck.verify(pods, level, o.vlan);
+            long[] noop = noopResync();
+            long[] repair = driftRepair();
+            Thread.sleep(o.settleMillis);
+            Map<String, Long> status = procStatus();
+            Level l = new Level(level, adds, noop[0], noop[1], repair[0], repair[1], status.get("VmRSS"),
+                    status.get("Threads").intValue());
+            report.progress("%d ports: ADD p50 %s ms, no-op resync %s ms (own %s), repair %s ms (own %s), RSS %d MiB, "
+                    + "%d threads", level, ms(l.addP50()), ms(l.noopRoundTripNanos()), own(l.noopMillis()),
+                    ms(l.repairRoundTripNanos()), own(l.repairMillis()), l.rssKib() / 1024, l.threads());
+            levels.add(l);
+        }
+        String nmt = exec(List.of("jcmd", String.valueOf(o.daemonPid), "VM.native_memory", "summary"), Map.of(),
+                new byte[0]).stdout();
+        detachAll();
+        printTable(levels, nmt);
+        return levels;
+    }
+
+    /** Parallel ADDs, {@code --parallel} at a time (untimed), until {@code level} pods are attached. */
+    private void attachUpTo(int level) throws InterruptedException {
+        report.progress("scaling: attaching pods %d..%d", attached, level - 1);
+        while (attached < level) {
+            int n = Math.min(o.parallel, level - attached);
+            pods.parallel("ADD", "scale-", new long[n], attached);
+            attached += n;
+        }
+        Thread.sleep(o.settleMillis * 4);
+    }
+
+    /** Sequential ADDs into the namespaces after the last level's, then their DELs; returns the ADDs' times. */
+    private long[] addSamples(int firstFree) throws InterruptedException {
+        long[] t = new long[o.scaleSamples];
+        for (int i = 0; i < t.length; i++) {
+            t[i] = pods.add("scale-sample-" + attached + "-" + i, firstFree + i).nanos();
+        }
+        Thread.sleep(o.settleMillis);
+        for (int i = 0; i < t.length; i++) {
+            pods.del("scale-sample-" + attached + "-" + i, firstFree + i);
+        }
+        Thread.sleep(o.settleMillis);
+        return t;
+    }
+
+    /** Median over 5 checks of a node as declared: {daemon's ms (-1: unknown), round trip ns}. */
+    private long[] noopResync() throws IOException {
+        List<Long> daemon = new ArrayList<>();
+        long[] roundTrip = new long[5];
+        for (int i = 0; i < roundTrip.length; i++) {
+            long t0 = System.nanoTime();
+            JsonNode r = check();
+            roundTrip[i] = System.nanoTime() - t0;
+            if (!r.path("applied").isEmpty() || !"ok".equals(r.path("result").asText())) {
+                throw new IllegalStateException("a check of an undisturbed node changed or found something: " + r);
+            }
+            long own = lastCheckMillis();
+            if (own >= 0) {
+                daemon.add(own);
+            }
+        }
+        return new long[] {daemon.isEmpty() ? -1 : Timings.median(daemon), pct(roundTrip, 50)};
+    }
+
+    /** VLAN taken off one pod port, then a check that must repair it: {daemon's ms, round trip ns}. */
+    private long[] driftRepair() throws IOException, InterruptedException {
+        String port = firstPort();
+        for (int attempt = 1; ; attempt++) {
+            PluginExec.Call del = exec(List.of("bridge", "vlan", "del", "dev", port, "vid", String.valueOf(o.vlan)),
+                    Map.of(), new byte[0]);
+            if (del.exit() != 0) {
+                throw new IllegalStateException("cannot make drift on " + port + ": " + del.stderr());
+            }
+            long t0 = System.nanoTime();
+            JsonNode r = check();
+            long roundTrip = System.nanoTime() - t0;
+            long millis = lastCheckMillis();
+            String vlans = exec(List.of("bridge", "vlan", "show", "dev", port), Map.of(), new byte[0]).stdout();
+            if (!Pattern.compile("\\b" + o.vlan + " PVID Egress Untagged").matcher(vlans).find()) {
+                throw new IllegalStateException("VLAN " + o.vlan + " not back on " + port + " after the check " + r
+                        + ":\n" + vlans);
+            }
+            if (!r.path("applied").isEmpty()) {
+                return new long[] {millis, roundTrip};
+            }
+            // The port's own link event was handled first, and repaired it; the check had nothing left to do.
+            report.progress("drift on %s was repaired by its link event before the check (attempt %d)", port,
+                    attempt);
+            if (attempt == 3) {
+                throw new IllegalStateException("the check never found the drift it was to repair");
+            }
+            Thread.sleep(o.settleMillis);
+        }
+    }
+
+    private JsonNode check() throws IOException {
+        UnixHttp.Response r = api.post("/v1/networks/" + network + "/check", "");
+        if (r.status() != 200) {
+            throw new IllegalStateException("POST /v1/networks/" + network + "/check: " + r.status() + " " + r.body());
+        }
+        return r.json();
+    }
+
+    /**
+     * The daemon's own time for the check that just ran, as GET /v1/status reports its last reconcile; -1 when a
+     * reconcile of another reason (a port's link event) has run since.
+     */
+    private long lastCheckMillis() throws IOException {
+        JsonNode last = api.get("/v1/status").requireOk().json().path("lastReconcile");
+        if (!"CHECK".equals(last.path("reason").asText())) {
+            report.progress("the last reconcile is no longer the check's: %s", last);
+            return -1;
+        }
+        return last.path("millis").asLong();
+    }
+
+    private static String own(long millis) {
+        return millis < 0 ? "-" : String.valueOf(millis);
+    }
+
+    private String firstPort() {
+        String ports = exec(List.of("ip", "-o", "link", "show", "master", pods.bridge(), "type", "veth"), Map.of(),
+                new byte[0]).stdout();
+        var m = PORT_LINE.matcher(ports);
+        if (!m.find()) {
+            throw new IllegalStateException(pods.bridge() + " has no veth port");
+        }
+        return m.group(1);
+    }
+
+    private Map<String, Long> procStatus() throws IOException {
+        Map<String, Long> values = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(o.daemonPid), "status"))) {
+            String[] kv = line.split(":\\s+");
+            if (kv.length == 2 && (kv[0].equals("VmRSS") || kv[0].equals("Threads"))) {
+                values.put(kv[0], Long.parseLong(kv[1].split(" ")[0]));
+            }
+        }
+        return values;
+    }
+
+    /** Every scaling pod deleted again, {@code --parallel} at a time; the bridge is left without a port. */
+    private void detachAll() throws InterruptedException {
+        report.progress("scaling: deleting the %d pods", attached);
+        for (int from = 0; from < attached; from += o.parallel) {
+            pods.parallel("DEL", "scale-", new long[Math.min(o.parallel, attached - from)], from);
+        }
+        attached = 0;
+        Thread.sleep(o.settleMillis * 4);
+        BridgePortCheck.verify(pods, 0, o.vlan);
+    }
+
+    private void printTable(List<Level> levels, String nmt) {
+        report.line("");
+        report.line("scaling: each row with its number of pods attached to %s (added to the same node, row by row; "
+                + "vmnet only); ADD p50 of %d sequential ADDs; resync = POST /v1/networks/%s/check of an "
+                + "undisturbed node (the client's round trip, median of 5; vmnetd's own time in brackets, - when a "
+                + "link event's reconcile had run since); repair = the same check after VLAN %d was taken off one "
+                + "port", pods.bridge(), o.scaleSamples, network, o.vlan);
+        report.line("%8s %12s %16s %16s %9s %8s", "ports", "ADD p50 ms", "no-op resync ms", "drift repair ms",
+                "RSS MiB", "threads");
+        for (Level l : levels) {
+            report.line("%8d %12s %16s %16s %9.1f %8d", l.ports(), ms(l.addP50()),
+                    ms(l.noopRoundTripNanos()) + " (" + own(l.noopMillis()) + ")",
+                    ms(l.repairRoundTripNanos()) + " (" + own(l.repairMillis()) + ")", l.rssKib() / 1024.0,
+                    l.threads());
+        }
+        report.line("ADD times per level (ms): %s", levels.stream()
+                .map(l -> l.ports() + ": " + Arrays.stream(l.addNanos()).mapToObj(Timings::ms).toList()).toList());
+        report.line("");
+        report.line("vmnetd's native memory with %d pods (jcmd VM.native_memory summary):",
+                levels.get(levels.size() - 1).ports());
+        nmt.lines().filter(l -> !l.isBlank()).forEach(l -> report.line("%s", l));
+    }
+}
