@@ -234,7 +234,8 @@ test_drift_in_the_journal() {
 }
 
 # Capabilities by bit number (linux/capability.h).
-declare -A CAP=([chown]=0 [dac_override]=1 [net_raw]=13 [net_admin]=12 [sys_module]=16 [sys_ptrace]=19 [sys_admin]=21)
+declare -A CAP=([chown]=0 [dac_override]=1 [net_bind_service]=10 [net_raw]=13 [net_admin]=12 [sys_module]=16
+    [sys_ptrace]=19 [sys_admin]=21)
 has_cap() { (( (16#$1 >> CAP[$2]) & 1 )); }
 
 test_capabilities() {
@@ -243,7 +244,9 @@ test_capabilities() {
     note "CapEff $eff: $(capsh --decode="$eff" | cut -d= -f2)"
     expect "CAP_NET_ADMIN granted (netlink changes)" has_cap "$eff" net_admin
     expect "CAP_SYS_ADMIN granted (setns into pods)" has_cap "$eff" sys_admin
-    for cap in net_raw sys_ptrace dac_override sys_module; do
+    expect "CAP_NET_RAW granted (the connectivity probe's ICMP socket)" has_cap "$eff" net_raw
+    expect "CAP_NET_BIND_SERVICE granted (DHCP clients bind port 68)" has_cap "$eff" net_bind_service
+    for cap in sys_ptrace dac_override sys_module; do
         expect "CAP_${cap^^} not granted" bash -c "! (( (16#$eff >> ${CAP[$cap]}) & 1 ))"
     done
     # What the process has is what the unit bounds it to, nothing more.

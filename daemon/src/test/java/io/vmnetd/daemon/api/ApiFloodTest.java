@@ -49,7 +49,7 @@ class ApiFloodTest {
 
     @Test
     void metricsPortFloodLeavesRootServedWithoutOomOrLeak() throws Exception {
-        int before = target.openFiles();
+        int before = warmedUp();
         try (Floods.Flood flood = Floods.tcp(target.metrics(), 2000, MIB)) {
             awaitOpened(flood, 4000);
             rootIsServed();
@@ -60,7 +60,7 @@ class ApiFloodTest {
 
     @Test
     void unixSocketFloodByAGroupMemberLeavesRootServedWithoutOomOrLeak() throws Exception {
-        int before = target.openFiles();
+        int before = warmedUp();
         try (Floods.Flood flood = Floods.unixAs(NOBODY, NOGROUP, target.socket(), 3000, MIB)) {
             awaitOpened(flood, 4000);
             rootIsServed();
@@ -80,6 +80,19 @@ class ApiFloodTest {
             });
         }
         assertThat(target.alive()).isTrue();
+    }
+
+    /**
+     * The descriptors once the server has served a few of each kind of client: what the first requests open once
+     * (a loop's lazily made resources, a scrape) is not a leak of the flood, and was seen to differ by one or two.
+     */
+    private int warmedUp() throws Exception {
+        try (Floods.Flood warm = Floods.tcp(target.metrics(), 8, 0)) {
+            awaitOpened(warm, 8);
+        }
+        rootIsServed();
+        Thread.sleep(500);
+        return target.openFiles();
     }
 
     private void afterTheFlood(int before) throws Exception {
