@@ -1,5 +1,6 @@
 package io.vmnetd.daemon.dhcp;
 
+import io.vmnetd.netlink.sys.Errno;
 import io.vmnetd.netlink.sys.LibC;
 import io.vmnetd.netlink.sys.Native;
 import java.io.IOException;
@@ -17,12 +18,8 @@ import java.util.Optional;
  * which the kernel delivers to this socket like any other limited broadcast. Port 68 needs CAP_NET_BIND_SERVICE.
  */
 public final class DhcpSocket implements Transport {
-    private static final int SOCK_DGRAM = 2;
     private static final int SO_REUSEADDR = 2;
     private static final int SO_BROADCAST = 6;
-    private static final int SO_BINDTODEVICE = 25;
-    private static final int EINTR = 4;
-    private static final int EAGAIN = 11;
     private static final int SOCKADDR_IN = 16;
     private static final int MAX_MESSAGE = 1500;
     private static final long POLL_SLICE_MILLIS = 250;
@@ -40,7 +37,7 @@ public final class DhcpSocket implements Transport {
     /** A socket on {@code device}, bound to 0.0.0.0:68. */
     public static DhcpSocket open(String device) throws IOException {
         LibC libc = Native.libc();
-        int fd = libc.socket(Native.AF_INET, SOCK_DGRAM | Native.SOCK_CLOEXEC, 0);
+        int fd = libc.socket(Native.AF_INET, Native.SOCK_DGRAM | Native.SOCK_CLOEXEC, 0);
         if (fd < 0) {
             throw failure("socket(AF_INET, SOCK_DGRAM)", device);
         }
@@ -49,7 +46,7 @@ public final class DhcpSocket implements Transport {
             // The device first: sockets on port 68 of different devices do not conflict, one of any device would.
             byte[] name = (device + "\0").getBytes(StandardCharsets.US_ASCII);
             ByteBuffer nameBuffer = Native.direct(name.length).put(name);
-            s.option(SO_BINDTODEVICE, nameBuffer.flip(), name.length, "SO_BINDTODEVICE");
+            s.option(Native.SO_BINDTODEVICE, nameBuffer.flip(), name.length, "SO_BINDTODEVICE");
             s.option(SO_REUSEADDR, Native.intBuffer(1), 4, "SO_REUSEADDR");
             s.option(SO_BROADCAST, Native.intBuffer(1), 4, "SO_BROADCAST");
             if (libc.bind(fd, sockaddr(DhcpMessage.ANY, DhcpMessage.CLIENT_PORT), SOCKADDR_IN) < 0) {
@@ -93,7 +90,7 @@ public final class DhcpSocket implements Transport {
             pollfd.putInt(0, fd).putShort(4, (short) Native.POLLIN);
             // In slices, so that a keeper told to stop (interrupted) notices within a quarter second.
             int ready = libc.poll(pollfd, 1, (int) Math.min(left, POLL_SLICE_MILLIS));
-            if (ready < 0 && Native.errno() != EINTR) {
+            if (ready < 0 && Native.errno() != Errno.EINTR.number()) {
                 throw failure("poll", device);
             }
             if (ready <= 0) {
@@ -103,7 +100,7 @@ public final class DhcpSocket implements Transport {
             long n = libc.recvfrom(fd, in, MAX_MESSAGE, Native.MSG_DONTWAIT, from, Native.intBuffer(SOCKADDR_IN));
             if (n < 0) {
                 int errno = Native.errno();
-                if (errno == EAGAIN || errno == EINTR) {
+                if (errno == Errno.EAGAIN.number() || errno == Errno.EINTR.number()) {
                     continue;
                 }
                 throw failure("recvfrom", device);

@@ -1,9 +1,10 @@
 package io.vmnetd.daemon.probe;
 
-import static io.vmnetd.daemon.probe.ProbeLibC.libc;
-
 import io.vmnetd.daemon.probe.net.Deadline;
 import io.vmnetd.daemon.probe.net.Ipv4Address;
+import io.vmnetd.netlink.sys.Errno;
+import io.vmnetd.netlink.sys.LibC;
+import io.vmnetd.netlink.sys.Native;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.ref.Reference;
@@ -23,6 +24,9 @@ final class IcmpSocket implements AutoCloseable {
     private static final int SOCKADDR_IN_SIZE = 16;
     private static final int MAX_DATAGRAM = 65536;
     private static final int POLLFD_SIZE = 8;
+    private static final int IPPROTO_ICMP = 1;
+
+    private static final LibC LIBC = Native.libc();
 
     private final int fd;
     private final String what;
@@ -45,16 +49,16 @@ final class IcmpSocket implements AutoCloseable {
      */
     static IcmpSocket open(String device, Ipv4Address source) {
         String what = "ICMP socket on " + device;
-        int fd = libc().socket(ProbeLibC.AF_INET, ProbeLibC.SOCK_RAW | ProbeLibC.SOCK_CLOEXEC, ProbeLibC.IPPROTO_ICMP);
+        int fd = LIBC.socket(Native.AF_INET, Native.SOCK_RAW | Native.SOCK_CLOEXEC, IPPROTO_ICMP);
         if (fd < 0) {
-            throw failure("cannot open " + what, ProbeLibC.errno());
+            throw failure("cannot open " + what, Native.errno());
         }
         IcmpSocket s = new IcmpSocket(fd, what);
         try {
             // The name, NUL-terminated; IFNAMSIZ (16) bytes at most.
             byte[] name = device.getBytes(StandardCharsets.US_ASCII);
             ByteBuffer value = direct(name.length + 1).put(name).put((byte) 0).flip();
-            s.option(ProbeLibC.SO_BINDTODEVICE, value, "SO_BINDTODEVICE");
+            s.option(Native.SO_BINDTODEVICE, value, "SO_BINDTODEVICE");
             s.bind(source);
             return s;
         } catch (RuntimeException e) {
@@ -64,20 +68,20 @@ final class IcmpSocket implements AutoCloseable {
     }
 
     private void option(int name, ByteBuffer value, String text) {
-        int rc = libc().setsockopt(fd, ProbeLibC.SOL_SOCKET, name, value, value.remaining());
+        int rc = LIBC.setsockopt(fd, Native.SOL_SOCKET, name, value, value.remaining());
         Reference.reachabilityFence(value);
         if (rc != 0) {
-            throw failure(what + ": setsockopt(" + text + ")", ProbeLibC.errno());
+            throw failure(what + ": setsockopt(" + text + ")", Native.errno());
         }
     }
 
     private void bind(Ipv4Address address) {
         ByteBuffer sockaddr = direct(SOCKADDR_IN_SIZE);
         sockaddrIn(sockaddr, address);
-        int rc = libc().bind(fd, sockaddr, SOCKADDR_IN_SIZE);
+        int rc = LIBC.bind(fd, sockaddr, SOCKADDR_IN_SIZE);
         Reference.reachabilityFence(sockaddr);
         if (rc != 0) {
-            throw failure(what + ": bind(" + address + ")", ProbeLibC.errno());
+            throw failure(what + ": bind(" + address + ")", Native.errno());
         }
     }
 
@@ -86,11 +90,11 @@ final class IcmpSocket implements AutoCloseable {
         sendBuffer.clear();
         sendBuffer.put(data).flip();
         sockaddrIn(to, destination);
-        long sent = libc().sendto(fd, sendBuffer, data.length, 0, to, SOCKADDR_IN_SIZE);
+        long sent = LIBC.sendto(fd, sendBuffer, data.length, 0, to, SOCKADDR_IN_SIZE);
         Reference.reachabilityFence(sendBuffer);
         Reference.reachabilityFence(to);
         if (sent < 0) {
-            throw failure(what + ": send to " + destination, ProbeLibC.errno());
+            throw failure(what + ": send to " + destination, Native.errno());
         }
     }
 
@@ -105,13 +109,13 @@ final class IcmpSocket implements AutoCloseable {
                 continue;
             }
             fromLength.putInt(0, SOCKADDR_IN_SIZE);
-            long n = libc().recvfrom(fd, receiveBuffer, MAX_DATAGRAM, 0, from, fromLength);
+            long n = LIBC.recvfrom(fd, receiveBuffer, MAX_DATAGRAM, 0, from, fromLength);
             Reference.reachabilityFence(receiveBuffer);
             Reference.reachabilityFence(from);
             Reference.reachabilityFence(fromLength);
             if (n < 0) {
-                int errno = ProbeLibC.errno();
-                if (errno == ProbeLibC.EINTR || errno == ProbeLibC.EAGAIN) {
+                int errno = Native.errno();
+                if (errno == Errno.EINTR.number() || errno == Errno.EAGAIN.number()) {
                     continue;
                 }
                 throw failure(what + ": receive", errno);
@@ -124,31 +128,31 @@ final class IcmpSocket implements AutoCloseable {
 
     private boolean readable(int timeoutMillis) {
         pollFd.putInt(0, fd);
-        pollFd.putShort(4, (short) ProbeLibC.POLLIN);
+        pollFd.putShort(4, (short) Native.POLLIN);
         pollFd.putShort(6, (short) 0);
-        int rc = libc().poll(pollFd, 1, timeoutMillis);
+        int rc = LIBC.poll(pollFd, 1, timeoutMillis);
         Reference.reachabilityFence(pollFd);
         if (rc < 0) {
-            int errno = ProbeLibC.errno();
-            if (errno == ProbeLibC.EINTR) {
+            int errno = Native.errno();
+            if (errno == Errno.EINTR.number()) {
                 return false;
             }
             throw failure(what + ": poll", errno);
         }
-        return rc > 0 && (pollFd.getShort(6) & ProbeLibC.POLLIN) != 0;
+        return rc > 0 && (pollFd.getShort(6) & Native.POLLIN) != 0;
     }
 
     @Override
     public void close() {
         if (!closed) {
             closed = true;
-            libc().close(fd);
+            LIBC.close(fd);
         }
     }
 
     /** struct sockaddr_in: the family in host order, the address in network order; no port for raw sockets. */
     private static void sockaddrIn(ByteBuffer b, Ipv4Address address) {
-        b.order(ByteOrder.nativeOrder()).putShort(0, (short) ProbeLibC.AF_INET);
+        b.order(ByteOrder.nativeOrder()).putShort(0, (short) Native.AF_INET);
         b.order(ByteOrder.BIG_ENDIAN).putShort(2, (short) 0).putInt(4, address.value()).putLong(8, 0);
     }
 
@@ -157,7 +161,7 @@ final class IcmpSocket implements AutoCloseable {
     }
 
     private static UncheckedIOException failure(String what, int errno) {
-        return new UncheckedIOException(new IOException(what + ": " + ProbeLibC.describe(errno)));
+        return new UncheckedIOException(new IOException(what + ": " + Native.strerror(errno) + " (errno " + errno + ")"));
     }
 
     @Override

@@ -1,9 +1,8 @@
 package io.vmnetd.daemon.probe;
 
-import static io.vmnetd.daemon.probe.ProbeLibC.libc;
-
 import io.vmnetd.netlink.NetNs;
 import io.vmnetd.netlink.RtNetlink;
+import io.vmnetd.netlink.sys.Native;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -25,9 +24,9 @@ final class ProbeNamespace {
         AtomicReference<Throwable> failure = new AtomicReference<>();
         Thread thread = new Thread(() -> {
             try {
-                if (libc().unshare(ProbeLibC.CLONE_NEWNET) != 0) {
+                if (Native.libc().unshare(Native.CLONE_NEWNET) != 0) {
                     throw new ProbeException("cannot make the probe's network namespace: unshare(CLONE_NEWNET): "
-                            + ProbeLibC.describe(ProbeLibC.errno()));
+                            + Native.strerror(Native.errno()) + " (errno " + Native.errno() + ")");
                 }
                 bringUpLoopback();
                 try (NetNs ns = NetNs.current()) {

@@ -44,6 +44,9 @@ public interface LibC {
     int setns(int fd, int nstype);
 
     @SaveError
+    int unshare(int flags);
+
+    @SaveError
     int ioctl(int fd, long request);
 
     @SaveError

@@ -15,9 +15,11 @@ public final class Native {
     public static final int AF_NETLINK = 16;
 
     public static final int SOCK_RAW = 3;
+    public static final int SOCK_DGRAM = 2;
     public static final int SOCK_CLOEXEC = 0x80000;
 
     public static final int SOL_SOCKET = 1;
+    public static final int SO_BINDTODEVICE = 25;
     public static final int SO_SNDBUF = 7;
     public static final int SO_RCVBUF = 8;
     public static final int SO_RCVTIMEO = 20;
