@@ -185,6 +185,7 @@ public final class DaemonUnderTest implements AutoCloseable {
             command.addAll(List.of("ip", "netns", "exec", netns));
         }
         command.addAll(List.of(java.toString(), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"));
+        command.addAll(classDataSharing(jar()));
         command.addAll(jvmArgs);
         command.addAll(List.of("-jar", jar().toString(), "--config", configFile.toString()));
         try {
@@ -195,6 +196,19 @@ public final class DaemonUnderTest implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("cannot run " + command + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * The class-data sharing archive scripts/test makes next to the jar (scripts/lib/package-cds.sh,
+     * cds_test_archive), if there is one: a JVM start in the TCG lab is some 20 s, a good part of it parsing and
+     * verifying classes the archive holds ready. The JVM ignores an archive that does not match the jar.
+     */
+    private static List<String> classDataSharing(Path jar) {
+        Path archive = jar.resolveSibling("vmnetd.jsa");
+        if (!Files.isReadable(archive)) {
+            return List.of();
+        }
+        return List.of("-XX:SharedArchiveFile=" + archive, "-Xlog:cds=off", "-Xlog:cds+dynamic=off");
     }
 
     /**
