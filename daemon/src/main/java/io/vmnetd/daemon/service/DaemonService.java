@@ -127,18 +127,8 @@ public final class DaemonService implements DaemonApi {
      */
     @Override
     public Optional<Object> checkNetwork(String name) {
-        return networkCheck.run(name).map(result -> {
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("network", result.network());
-            out.put("clusterNetwork", result.clusterNetwork());
-            out.put("applied", result.applied());
-            out.put("problems", result.problems());
-            out.put("errors", result.errors());
-            out.put("result", result.result());
-            reconciler.config().vmNetwork(name).ifPresent(vm ->
-                    out.put("connectivity", Views.connectivity(connectivity.checkNow(vm))));
-            return out;
-        });
+        return networkCheck.run(name).map(result -> new Views.CheckView(result, reconciler.config().vmNetwork(name)
+                .map(vm -> Views.connectivity(connectivity.checkNow(vm))).orElse(null)));
     }
 
     @Override

@@ -1,5 +1,7 @@
 package io.vmnetd.daemon.service;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.VmNetwork;
 import io.vmnetd.daemon.model.DesiredNetwork;
@@ -25,6 +27,10 @@ import java.util.function.Function;
 /** The JSON shapes of the read-only API: plain records Jackson serialises as they are. */
 final class Views {
     private Views() {}
+
+    /** POST /v1/networks/NAME/check: the check's fields, and for a VM network its connectivity from this node. */
+    record CheckView(@JsonUnwrapped NetworkCheck.Result check,
+                     @JsonInclude(JsonInclude.Include.NON_NULL) ConnectivityView connectivity) {}
 
     record VmNetworkView(String name, String type, Integer vlan, String trunk, String portVlans,
                          ConnectivityView connectivity) {}
