@@ -19,6 +19,7 @@ import io.vmnetd.netlink.sys.Errno;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -38,6 +39,16 @@ public final class Metrics implements AutoCloseable {
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    /*
+     * The meters of every CNI call and netlink request, looked up once: a builder's register() makes tags and an id
+     * and looks them up again on each call, which the hot path need not pay. Only the CNI commands there are and
+     * the netlink module's message types are kept here, so these maps stay small whatever a caller sends.
+     */
+    private static final java.util.Set<String> CNI_COMMANDS = java.util.Set.of("ADD", "DEL", "CHECK", "STATUS", "GC",
+            "VERSION");
+    private final Map<String, Counter> cniRequests = new ConcurrentHashMap<>();
+    private final Map<String, Timer> cniDurations = new ConcurrentHashMap<>();
+    private final Map<Integer, Counter> netlinkRequests = new ConcurrentHashMap<>();
 
     public Metrics() {
         // Two of Micrometer's JVM meters break Prometheus naming rules (promtool flags them): a unit abbreviation
@@ -60,17 +71,26 @@ public final class Metrics implements AutoCloseable {
 
     /** One CNI call: {@code command} as the runtime sent it (ADD, DEL, CHECK, ...), {@code result} OK or ERROR. */
     public void cniRequest(String command, String result, Duration duration) {
-        Counter.builder("vmnetd.cni.requests")
+        boolean known = CNI_COMMANDS.contains(command);
+        (known ? cniRequests.computeIfAbsent(command + " " + result, k -> cniRequestCounter(command, result))
+                : cniRequestCounter(command, result)).increment();
+        (known ? cniDurations.computeIfAbsent(command, this::cniDurationTimer) : cniDurationTimer(command))
+                .record(duration);
+    }
+
+    private Counter cniRequestCounter(String command, String result) {
+        return Counter.builder("vmnetd.cni.requests")
                 .description("CNI calls answered, by command and result")
                 .tags("command", command, "result", result)
-                .register(registry)
-                .increment();
-        Timer.builder("vmnetd.cni.request.duration")
+                .register(registry);
+    }
+
+    private Timer cniDurationTimer(String command) {
+        return Timer.builder("vmnetd.cni.request.duration")
                 .description("Time to answer a CNI call, by command")
                 .tag("command", command)
                 .serviceLevelObjectives(CNI_BUCKETS)
-                .register(registry)
-                .record(duration);
+                .register(registry);
     }
 
     /** One reconcile pass over the whole node, {@code result} OK or ERROR. */
@@ -119,11 +139,10 @@ public final class Metrics implements AutoCloseable {
         return new Connection.Observer() {
             @Override
             public void requestSent(int messageType) {
-                Counter.builder("vmnetd.netlink.requests")
+                netlinkRequests.computeIfAbsent(messageType, t -> Counter.builder("vmnetd.netlink.requests")
                         .description("Netlink requests sent, by message type")
                         .tag("type", NetlinkMessageTypes.name(messageType))
-                        .register(registry)
-                        .increment();
+                        .register(registry)).increment();
             }
 
             @Override

@@ -26,7 +26,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -34,8 +33,8 @@ import java.util.logging.Level;
 import java.util.logging.Logger;
 
 /**
- * Brings the kernel to the desired state, one cluster network at a time and under that network's lock, which CNI
- * operations on the same bridge take too, so the two never interleave. Each network is read, planned and the
+ * Brings the kernel to the desired state, one cluster network at a time and holding that network alone (see
+ * {@link NetworkLocks}): CNI operations on its ports and reconciles of single ports never interleave with it. Each network is read, planned and the
  * difference applied; a network already right costs two dumps and no change. Thread-safe.
  */
 public final class Reconciler {
@@ -49,7 +48,7 @@ public final class Reconciler {
     private volatile DesiredSnapshot desiredSnapshot;
     private volatile ConfiguredVids configuredVids;
     private final ReconcileObserver observer;
-    private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
+    private final NetworkLocks locks = new NetworkLocks();
     private volatile Config config;
     private volatile ReconcileRun lastRun;
     private final Map<String, List<String>> problemsByNetwork = new ConcurrentHashMap<>();
@@ -78,7 +77,7 @@ public final class Reconciler {
         this.config = config;
         this.livePorts = livePorts;
         this.observer = observer;
-        this.ports = new VmPorts(host, context, this::lockFor, this::networkFor);
+        this.ports = new VmPorts(host, context, locks, this::networkFor);
     }
 
     public Config config() {
@@ -140,11 +139,6 @@ public final class Reconciler {
 
     private record ConfiguredVids(Config config, DesiredState state) {}
 
-    /** The lock that serialises everything done to one cluster network's bridge. */
-    public ReentrantLock lockFor(String network) {
-        return locks.computeIfAbsent(network, n -> new ReentrantLock());
-    }
-
     public ReconcileRun lastRun() {
         return lastRun;
     }
@@ -179,8 +173,8 @@ public final class Reconciler {
     }
 
     /**
-     * As above, for the ports that {@code stillNeeded} keeps once the network's lock is held: a CNI call that held
-     * it meanwhile may have finished the very port an event of its own asked about, and then nothing is read.
+     * As above, for the ports that {@code stillNeeded} keeps once their locks are held: a CNI call that held
+     * one meanwhile may have finished the very port an event of its own asked about, and then nothing is read.
      */
     public ReconcileRun reconcilePorts(String network, Set<String> hostIfNames, Reason reason,
                                        UnaryOperator<Set<String>> stillNeeded) {
@@ -188,9 +182,7 @@ public final class Reconciler {
         List<String> applied = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         List<String> errors = new ArrayList<>();
-        ReentrantLock lock = lockFor(network);
-        lock.lock();
-        try {
+        try (NetworkLocks.Held held = locks.ports(network, hostIfNames)) {
             Set<String> needed = stillNeeded.apply(hostIfNames);
             DesiredNetwork n = needed.isEmpty() ? null
                     : desired().network(network).map(d -> d.withPortsNamed(needed)).orElse(null);
@@ -207,13 +199,11 @@ public final class Reconciler {
             }
         } catch (NetlinkException | IllegalArgumentException e) {
             fail(network, e, errors);
-        } finally {
-            lock.unlock();
         }
         return finish(start, reason, applied, problems, errors);
     }
 
-    /** Single VM ports made, addressed, checked and removed under their network's lock: what CNI calls need. */
+    /** Single VM ports made, addressed, checked and removed under their own locks: what CNI calls need. */
     public VmPorts ports() {
         return ports;
     }
@@ -338,9 +328,7 @@ public final class Reconciler {
 
     private void reconcileNetwork(DesiredNetwork n, Reason reason, List<String> applied, List<String> problems,
                                   List<String> errors) {
-        ReentrantLock lock = lockFor(n.name());
-        lock.lock();
-        try {
+        try (NetworkLocks.Held held = locks.network(n.name())) {
             VidSet owned = registry.mgmtVids();
             List<HostInterface> madeHostInterfaces = registry.hostInterfacesOf(n.name());
             KernelView view = VmPorts.withGoneNamespaces(read(n, madeHostInterfaces), n);
@@ -366,8 +354,6 @@ public final class Reconciler {
             HostInterfaceBook.forgetAfter(registry, n, madeHostInterfaces);
         } catch (NetlinkException | IllegalArgumentException e) {
             fail(n.name(), e, errors);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -389,9 +375,7 @@ public final class Reconciler {
         if (name.equals(ClusterNetwork.MGMT)) {
             return;
         }
-        ReentrantLock lock = lockFor(name);
-        lock.lock();
-        try {
+        try (NetworkLocks.Held held = locks.network(name)) {
             KernelView view = readKernel();
             StepContext applying = new Applying(context, view);
             for (Step step : teardownPlan(name, m, view).steps()) {
@@ -406,8 +390,6 @@ public final class Reconciler {
         } catch (NetlinkException e) {
             errors.add(name + ": " + e.getMessage());
             LOG.warning("taking down " + name + " failed: " + e.getMessage());
-        } finally {
-            lock.unlock();
         }
     }
 

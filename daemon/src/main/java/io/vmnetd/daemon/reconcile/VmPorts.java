@@ -15,18 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 
 /**
- * One VM port at a time, as CNI calls need it: made, addressed, checked and removed under its cluster network's lock,
+ * One VM port at a time, as CNI calls need it: made, addressed, checked and removed under its own lock, sharing its
+ * cluster network with other ports' work but never with a reconcile of the whole network ({@link NetworkLocks}),
  * planned by the same {@link Planner} and applied by the same steps that reconciles repair it with. Reads only the
  * bridge and the port, never the whole node.
  */
 public final class VmPorts {
     private final RtNetlink host;
     private final StepContext context;
-    private final Function<String, ReentrantLock> locks;
+    private final NetworkLocks locks;
     private final Function<String, DesiredNetwork> networks;
     /**
      * Each bridge as last read, so that a new port costs no read of its bridge: dropped on any event of the bridge
@@ -34,7 +34,7 @@ public final class VmPorts {
      */
     private final Map<String, Link> bridges = new java.util.concurrent.ConcurrentHashMap<>();
 
-    VmPorts(RtNetlink host, StepContext context, Function<String, ReentrantLock> locks,
+    VmPorts(RtNetlink host, StepContext context, NetworkLocks locks,
             Function<String, DesiredNetwork> networks) {
         this.host = host;
         this.context = context;
@@ -64,9 +64,7 @@ public final class VmPorts {
 
     private List<String> apply(String network, VmPort port, boolean isNew) {
         DesiredNetwork n = networks.apply(network).withPorts(List.of(port));
-        ReentrantLock lock = locks.apply(network);
-        lock.lock();
-        try {
+        try (NetworkLocks.Held held = locks.ports(network, List.of(port.hostIfName()))) {
             KernelView view = isNew ? bridgeOnly(n) : view(n);
             Plan plan = Planner.planPorts(n, view);
             if (!plan.problems().isEmpty() || !plan.portProblems().isEmpty()) {
@@ -81,8 +79,6 @@ public final class VmPorts {
                 applied.add(step.describe());
             }
             return applied;
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -100,12 +96,8 @@ public final class VmPorts {
         if (port.pod().addresses().isEmpty() && port.pod().routes().isEmpty()) {
             return;
         }
-        ReentrantLock lock = locks.apply(network);
-        lock.lock();
-        try {
+        try (NetworkLocks.Held held = locks.ports(network, List.of(port.hostIfName()))) {
             new PortSteps.AddPodAddressing(port.pod()).apply(context);
-        } finally {
-            lock.unlock();
         }
     }
 
@@ -115,9 +107,7 @@ public final class VmPorts {
      */
     public List<String> check(String network, VmPort port) {
         DesiredNetwork n = networks.apply(network).withPorts(List.of(port));
-        ReentrantLock lock = locks.apply(network);
-        lock.lock();
-        try {
+        try (NetworkLocks.Held held = locks.ports(network, List.of(port.hostIfName()))) {
             PodView pod = context.inNamespace(port.pod(), rtnl -> {
                 Optional<Link> link = rtnl.links().find(port.pod().ifName());
                 return new PodView(link, link.isEmpty() ? List.of()
@@ -129,19 +119,13 @@ public final class VmPorts {
             out.addAll(plan.problems());
             out.addAll(plan.portProblems());
             return out;
-        } finally {
-            lock.unlock();
         }
     }
 
     /** Deletes a VM port's host end (the pod end goes with it); a missing one is fine. */
     public void remove(String network, String hostIfName) {
-        ReentrantLock lock = locks.apply(network);
-        lock.lock();
-        try {
+        try (NetworkLocks.Held held = locks.ports(network, List.of(hostIfName))) {
             host.links().deleteIfExists(hostIfName);
-        } finally {
-            lock.unlock();
         }
     }
 

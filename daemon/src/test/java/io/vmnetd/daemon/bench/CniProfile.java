@@ -54,7 +54,7 @@ public final class CniProfile {
                 RecordedThread t = e.getThread("sampledThread");
                 String kind = threadKind(t);
                 boolean inNative = type.equals("jdk.NativeMethodSample");
-                if (kind.equals("vmnetd-api-worker") || kind.startsWith("netns:")) {
+                if (kind.equals("vmnetd-cni-worker") || kind.equals("vmnetd-api-worker") || kind.startsWith("netns:")) {
                     String step = step(e.getStackTrace());
                     if (!step.equals("(idle)")) {
                         add(workerWallByStep, kind + ": " + step, (inNative ? NATIVE_PERIOD_MILLIS : SAMPLE_PERIOD_MILLIS)
@@ -161,7 +161,7 @@ public final class CniProfile {
         section("threads found in native code (every 20 ms; running or blocked: poll, recv, epoll) by thread and "
                 + "innermost vmnetd method", nativeByThread, false, calls);
         section("CPU samples by thread and step", cpuByCniPhase, false, calls);
-        section("API worker (and netns helper) time by step, from samples: ~ms (Java samples x " + SAMPLE_PERIOD_MILLIS
+        section("CNI and API worker (and netns helper) time by step, from samples: ~ms (Java samples x " + SAMPLE_PERIOD_MILLIS
                 + " ms + native samples x " + NATIVE_PERIOD_MILLIS + " ms)", workerWallByStep, true, calls);
         section("Thread.sleep (count, total ms) by thread and step", sleepBy, true, calls);
         section("parks: lock and queue waits (count, total ms) by thread and step", parkBy, true, calls);
