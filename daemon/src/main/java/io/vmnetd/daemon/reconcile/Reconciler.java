@@ -7,6 +7,7 @@ import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.daemon.model.DesiredState;
 import io.vmnetd.daemon.model.LeaseState;
+import io.vmnetd.daemon.model.LivePorts;
 import io.vmnetd.daemon.model.NetworkPort;
 import io.vmnetd.daemon.state.NetworkRegistry;
 import io.vmnetd.daemon.state.NetworkRegistry.HostInterface;
@@ -24,10 +25,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 import java.util.logging.Level;
@@ -44,10 +45,9 @@ public final class Reconciler {
     private final RtNetlink host;
     private final StepContext context;
     private final NetworkRegistry registry;
-    private final Supplier<List<NetworkPort>> livePorts;
-    private final LongSupplier livePortsVersion;
+    private final LivePorts livePorts;
     private volatile DesiredSnapshot desiredSnapshot;
-    private volatile ConfiguredVids configuredVids;
+    private volatile Configured configured;
     private final ReconcileObserver observer;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private volatile Config config;
@@ -60,18 +60,18 @@ public final class Reconciler {
     private volatile Map<String, LeaseState> leases = Map.of();
     private volatile java.util.function.Consumer<Config> configObserver = c -> { };
 
+    /** With live ports from a list asked for on every use (vmnetd --check, tests). */
     public Reconciler(RtNetlink host, StepContext context, NetworkRegistry registry, Config config,
                       Supplier<List<NetworkPort>> livePorts, ReconcileObserver observer) {
-        this(host, context, registry, config, livePorts, null, observer);
+        this(host, context, registry, config, LivePorts.listed(livePorts), observer);
     }
 
     /**
-     * @param livePortsVersion goes up whenever {@code livePorts} would answer differently; with it, the desired
-     *     state is built once per change instead of on every call (every link event asks for it)
+     * @param livePorts with a version, the desired state is built once per change instead of on every call; a
+     *     single port (what its link events and CNI calls need) is looked up by name, never found among all
      */
     public Reconciler(RtNetlink host, StepContext context, NetworkRegistry registry, Config config,
-                      Supplier<List<NetworkPort>> livePorts, LongSupplier livePortsVersion, ReconcileObserver observer) {
-        this.livePortsVersion = livePortsVersion;
+                      LivePorts livePorts, ReconcileObserver observer) {
         this.host = host;
         this.context = context;
         this.registry = registry;
@@ -105,17 +105,18 @@ public final class Reconciler {
         this.leases = Map.copyOf(now);
     }
 
+    /** Everything the node should look like, all live ports included: what a whole network is reconciled against. */
     public DesiredState desired() {
         Map<String, LeaseState> held = leases;
-        if (livePortsVersion == null) {
-            return DesiredState.of(config, livePorts.get(), held);
+        OptionalLong version = livePorts.version();
+        if (version.isEmpty()) {
+            return DesiredState.of(config, livePorts.all(), held);
         }
         // The version is read before the ports, so a snapshot is never older than the version it is filed under.
-        long version = livePortsVersion.getAsLong();
         Config c = config;
         DesiredSnapshot d = desiredSnapshot;
-        if (d == null || d.config() != c || d.portsVersion() != version || d.leases() != held) {
-            d = new DesiredSnapshot(c, version, held, DesiredState.of(c, livePorts.get(), held));
+        if (d == null || d.config() != c || d.portsVersion() != version.getAsLong() || d.leases() != held) {
+            d = new DesiredSnapshot(c, version.getAsLong(), held, DesiredState.of(c, livePorts.all(), held));
             desiredSnapshot = d;
         }
         return d.state();
@@ -125,20 +126,59 @@ public final class Reconciler {
                                    DesiredState state) {}
 
     /**
+     * The desired state of the config alone, without any VM port: built once per config and leases, and what a
+     * single port is planned in, so that no CNI call or port event costs a pass over every port of the node.
+     */
+    private DesiredState configured() {
+        Config c = config;
+        Map<String, LeaseState> held = leases;
+        Configured v = configured;
+        if (v == null || v.config() != c || v.leases() != held) {
+            v = new Configured(c, held, DesiredState.of(c, List.of(), held));
+            configured = v;
+        }
+        return v.state();
+    }
+
+    private record Configured(Config config, Map<String, LeaseState> leases, DesiredState state) {}
+
+    /**
      * The VIDs a cluster network's uplink carries for the configured VM networks alone, whatever ports there are;
      * empty when the config alone does not make the network (mgmt without VM networks).
      */
     public Optional<VidSet> configuredUplinkVids(String network) {
-        Config c = config;
-        ConfiguredVids v = configuredVids;
-        if (v == null || v.config() != c) {
-            v = new ConfiguredVids(c, DesiredState.of(c, List.of()));
-            configuredVids = v;
-        }
-        return v.state().network(network).map(DesiredNetwork::uplinkVids);
+        return configured().network(network).map(DesiredNetwork::uplinkVids);
     }
 
-    private record ConfiguredVids(Config config, DesiredState state) {}
+    /**
+     * Cluster network {@code name} as a VM port on it is planned: its bridge, MTU and the rest of the config, with
+     * no ports. Mgmt, adopted, is there as soon as a port uses it. Empty when the config has no such network.
+     */
+    private Optional<DesiredNetwork> portNetwork(String name) {
+        return configured().network(name)
+                .or(() -> name.equals(ClusterNetwork.MGMT) ? Optional.of(DesiredState.unusedMgmt()) : Optional.empty());
+    }
+
+    /**
+     * The live VM port whose host end is {@code hostIfName}, alone in its network as desired (no other port: planning
+     * it reads and compares only this one); empty when no live port has that name or its network is not configured.
+     */
+    public Optional<DesiredNetwork> livePort(String hostIfName) {
+        return livePorts.named(hostIfName)
+                .flatMap(p -> portNetwork(p.clusterNetwork()).map(n -> n.withPorts(List.of(p.port()))));
+    }
+
+    /**
+     * The network whose own link {@code linkName} is: its bridge, bond, a NIC or a host interface, not a VM port
+     * (those are {@link #livePort}). The adopted mgmt network owns its bridge and bond only while it is desired.
+     */
+    public Optional<DesiredNetwork> networkOwning(String linkName) {
+        Optional<DesiredNetwork> n = configured().ownerOf(linkName);
+        if (n.isEmpty() && (linkName.equals(DesiredState.MGMT_BRIDGE) || linkName.equals(DesiredState.MGMT_UPLINK))) {
+            return desired().network(ClusterNetwork.MGMT); // rare: mgmt used by ports alone, and its links changed
+        }
+        return n;
+    }
 
     /** The lock that serialises everything done to one cluster network's bridge. */
     public ReentrantLock lockFor(String network) {
@@ -191,9 +231,7 @@ public final class Reconciler {
         ReentrantLock lock = lockFor(network);
         lock.lock();
         try {
-            Set<String> needed = stillNeeded.apply(hostIfNames);
-            DesiredNetwork n = needed.isEmpty() ? null
-                    : desired().network(network).map(d -> d.withPortsNamed(needed)).orElse(null);
+            DesiredNetwork n = portsAlone(network, stillNeeded.apply(hostIfNames)).orElse(null);
             if (n == null || n.ports().isEmpty()) {
                 // As planned by now, or gone from the journal (a DEL's own events): nothing to read or count.
                 return new ReconcileRun(Instant.now(), reason, 0, List.of(), List.of(), List.of());
@@ -213,6 +251,15 @@ public final class Reconciler {
         return finish(start, reason, applied, problems, errors);
     }
 
+    /** The live ports of {@code names} that are on {@code network}, in it alone, each looked up by name. */
+    private Optional<DesiredNetwork> portsAlone(String network, Set<String> names) {
+        List<VmPort> found = new ArrayList<>();
+        for (String name : names) {
+            livePorts.named(name).filter(p -> p.clusterNetwork().equals(network)).ifPresent(p -> found.add(p.port()));
+        }
+        return found.isEmpty() ? Optional.empty() : portNetwork(network).map(n -> n.withPorts(found));
+    }
+
     /** Single VM ports made, addressed, checked and removed under their network's lock: what CNI calls need. */
     public VmPorts ports() {
         return ports;
@@ -228,10 +275,9 @@ public final class Reconciler {
         return ClusterNetwork.bridgeName(name);
     }
 
-    /** The network {@code name} as desired, or mgmt with nothing on it yet. */
+    /** The network {@code name} as a port on it is planned (without its other ports), mgmt even unused. */
     private DesiredNetwork networkFor(String name) {
-        return desired().network(name)
-                .or(() -> name.equals(ClusterNetwork.MGMT) ? Optional.of(DesiredState.unusedMgmt()) : Optional.empty())
+        return portNetwork(name)
                 .orElseThrow(() -> new IllegalStateException("cluster network " + name + " is not configured"));
     }
 
@@ -251,7 +297,7 @@ public final class Reconciler {
 
     /** The plan for {@code candidate} against the kernel as it is now; nothing is applied. */
     public List<String> dryRun(Config candidate) {
-        DesiredState want = DesiredState.of(candidate, livePorts.get(), leases);
+        DesiredState want = DesiredState.of(candidate, livePorts.all(), leases);
         KernelView view = readKernel();
         List<String> lines = new ArrayList<>();
         for (DesiredNetwork n : want.networks().values()) {
