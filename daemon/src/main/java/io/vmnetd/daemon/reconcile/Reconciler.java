@@ -25,7 +25,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.ReentrantLock;
@@ -45,9 +44,7 @@ public final class Reconciler {
     private final RtNetlink host;
     private final StepContext context;
     private final NetworkRegistry registry;
-    private final LivePorts livePorts;
-    private volatile DesiredSnapshot desiredSnapshot;
-    private volatile Configured configured;
+    private final DesiredViews wanted;
     private final ReconcileObserver observer;
     private final Map<String, ReentrantLock> locks = new ConcurrentHashMap<>();
     private volatile Config config;
@@ -76,7 +73,7 @@ public final class Reconciler {
         this.context = context;
         this.registry = registry;
         this.config = config;
-        this.livePorts = livePorts;
+        this.wanted = new DesiredViews(livePorts, () -> this.config, () -> this.leases);
         this.observer = observer;
         this.ports = new VmPorts(host, context, this::lockFor, this::networkFor);
     }
@@ -107,77 +104,25 @@ public final class Reconciler {
 
     /** Everything the node should look like, all live ports included: what a whole network is reconciled against. */
     public DesiredState desired() {
-        Map<String, LeaseState> held = leases;
-        OptionalLong version = livePorts.version();
-        if (version.isEmpty()) {
-            return DesiredState.of(config, livePorts.all(), held);
-        }
-        // The version is read before the ports, so a snapshot is never older than the version it is filed under.
-        Config c = config;
-        DesiredSnapshot d = desiredSnapshot;
-        if (d == null || d.config() != c || d.portsVersion() != version.getAsLong() || d.leases() != held) {
-            d = new DesiredSnapshot(c, version.getAsLong(), held, DesiredState.of(c, livePorts.all(), held));
-            desiredSnapshot = d;
-        }
-        return d.state();
+        return wanted.desired();
     }
-
-    private record DesiredSnapshot(Config config, long portsVersion, Map<String, LeaseState> leases,
-                                   DesiredState state) {}
-
-    /**
-     * The desired state of the config alone, without any VM port: built once per config and leases, and what a
-     * single port is planned in, so that no CNI call or port event costs a pass over every port of the node.
-     */
-    private DesiredState configured() {
-        Config c = config;
-        Map<String, LeaseState> held = leases;
-        Configured v = configured;
-        if (v == null || v.config() != c || v.leases() != held) {
-            v = new Configured(c, held, DesiredState.of(c, List.of(), held));
-            configured = v;
-        }
-        return v.state();
-    }
-
-    private record Configured(Config config, Map<String, LeaseState> leases, DesiredState state) {}
 
     /**
      * The VIDs a cluster network's uplink carries for the configured VM networks alone, whatever ports there are;
      * empty when the config alone does not make the network (mgmt without VM networks).
      */
     public Optional<VidSet> configuredUplinkVids(String network) {
-        return configured().network(network).map(DesiredNetwork::uplinkVids);
+        return wanted.configured().network(network).map(DesiredNetwork::uplinkVids);
     }
 
-    /**
-     * Cluster network {@code name} as a VM port on it is planned: its bridge, MTU and the rest of the config, with
-     * no ports. Mgmt, adopted, is there as soon as a port uses it. Empty when the config has no such network.
-     */
-    private Optional<DesiredNetwork> portNetwork(String name) {
-        return configured().network(name)
-                .or(() -> name.equals(ClusterNetwork.MGMT) ? Optional.of(DesiredState.unusedMgmt()) : Optional.empty());
-    }
-
-    /**
-     * The live VM port whose host end is {@code hostIfName}, alone in its network as desired (no other port: planning
-     * it reads and compares only this one); empty when no live port has that name or its network is not configured.
-     */
+    /** See {@link DesiredViews#livePort}: one live VM port, alone in its network, looked up by its host end. */
     public Optional<DesiredNetwork> livePort(String hostIfName) {
-        return livePorts.named(hostIfName)
-                .flatMap(p -> portNetwork(p.clusterNetwork()).map(n -> n.withPorts(List.of(p.port()))));
+        return wanted.livePort(hostIfName);
     }
 
-    /**
-     * The network whose own link {@code linkName} is: its bridge, bond, a NIC or a host interface, not a VM port
-     * (those are {@link #livePort}). The adopted mgmt network owns its bridge and bond only while it is desired.
-     */
+    /** See {@link DesiredViews#networkOwning}: the network whose bridge, bond, NIC or host interface it is. */
     public Optional<DesiredNetwork> networkOwning(String linkName) {
-        Optional<DesiredNetwork> n = configured().ownerOf(linkName);
-        if (n.isEmpty() && (linkName.equals(DesiredState.MGMT_BRIDGE) || linkName.equals(DesiredState.MGMT_UPLINK))) {
-            return desired().network(ClusterNetwork.MGMT); // rare: mgmt used by ports alone, and its links changed
-        }
-        return n;
+        return wanted.networkOwning(linkName);
     }
 
     /** The lock that serialises everything done to one cluster network's bridge. */
@@ -231,7 +176,7 @@ public final class Reconciler {
         ReentrantLock lock = lockFor(network);
         lock.lock();
         try {
-            DesiredNetwork n = portsAlone(network, stillNeeded.apply(hostIfNames)).orElse(null);
+            DesiredNetwork n = wanted.portsAlone(network, stillNeeded.apply(hostIfNames)).orElse(null);
             if (n == null || n.ports().isEmpty()) {
                 // As planned by now, or gone from the journal (a DEL's own events): nothing to read or count.
                 return new ReconcileRun(Instant.now(), reason, 0, List.of(), List.of(), List.of());
@@ -251,15 +196,6 @@ public final class Reconciler {
         return finish(start, reason, applied, problems, errors);
     }
 
-    /** The live ports of {@code names} that are on {@code network}, in it alone, each looked up by name. */
-    private Optional<DesiredNetwork> portsAlone(String network, Set<String> names) {
-        List<VmPort> found = new ArrayList<>();
-        for (String name : names) {
-            livePorts.named(name).filter(p -> p.clusterNetwork().equals(network)).ifPresent(p -> found.add(p.port()));
-        }
-        return found.isEmpty() ? Optional.empty() : portNetwork(network).map(n -> n.withPorts(found));
-    }
-
     /** Single VM ports made, addressed, checked and removed under their network's lock: what CNI calls need. */
     public VmPorts ports() {
         return ports;
@@ -277,7 +213,7 @@ public final class Reconciler {
 
     /** The network {@code name} as a port on it is planned (without its other ports), mgmt even unused. */
     private DesiredNetwork networkFor(String name) {
-        return portNetwork(name)
+        return wanted.portNetwork(name)
                 .orElseThrow(() -> new IllegalStateException("cluster network " + name + " is not configured"));
     }
 
@@ -297,7 +233,7 @@ public final class Reconciler {
 
     /** The plan for {@code candidate} against the kernel as it is now; nothing is applied. */
     public List<String> dryRun(Config candidate) {
-        DesiredState want = DesiredState.of(candidate, livePorts.all(), leases);
+        DesiredState want = wanted.desired(candidate);
         KernelView view = readKernel();
         List<String> lines = new ArrayList<>();
         for (DesiredNetwork n : want.networks().values()) {
