@@ -12,7 +12,6 @@ import io.vmnetd.daemon.cni.CniService;
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigLayers;
 import io.vmnetd.daemon.metrics.Metrics;
-import io.vmnetd.daemon.model.NetworkPort;
 import io.vmnetd.daemon.model.PodEnd;
 import io.vmnetd.daemon.netns.NamespaceFiles;
 import io.vmnetd.daemon.probe.ConnectivityMonitor;
@@ -29,7 +28,6 @@ import io.vmnetd.daemon.reconcile.StepContext;
 import io.vmnetd.daemon.service.DaemonService;
 import io.vmnetd.daemon.service.DriftCounter;
 import io.vmnetd.daemon.service.NodeNetworks;
-import io.vmnetd.daemon.state.Attachment;
 import io.vmnetd.daemon.state.AttachmentJournal;
 import io.vmnetd.daemon.state.NetworkRegistry;
 import io.vmnetd.daemon.systemd.SdNotify;
@@ -124,8 +122,7 @@ public final class Daemon implements AutoCloseable {
                 drift.failed(message);
             }
         };
-        reconciler = new Reconciler(host, stepContext(), registry, config,
-                () -> livePorts(journal), journal::readyVersion, observer);
+        reconciler = new Reconciler(host, stepContext(), registry, config, journal.livePorts(), observer);
         cni = new CniService(new NodeNetworks(reconciler, host), journal, metrics, () -> service.isReady());
         ProbeIdentity probeIdentity = ProbeIdentity.ofThisNode();
         connectivity = new ConnectivityMonitor(new VethProbePorts(host, probeIdentity), probeIdentity,
@@ -212,11 +209,6 @@ public final class Daemon implements AutoCloseable {
             notify.ready();
             LOG.info("ready");
         }
-    }
-
-    private static List<NetworkPort> livePorts(AttachmentJournal journal) {
-        return journal.all().stream().filter(a -> a.state() == Attachment.State.READY).map(Attachment::networkPort)
-                .toList();
     }
 
     private StepContext stepContext() {

@@ -26,7 +26,7 @@ public final class VidSet {
     }
 
     public static VidSet of(int... vids) {
-        BitSet b = new BitSet(4096);
+        BitSet b = new BitSet();
         for (int v : vids) {
             b.set(Arguments.vid("vid", v));
         }
@@ -34,7 +34,7 @@ public final class VidSet {
     }
 
     public static VidSet of(Collection<VidRange> ranges) {
-        BitSet b = new BitSet(4096);
+        BitSet b = new BitSet();
         for (VidRange r : ranges) {
             b.set(r.first(), r.last() + 1);
         }
@@ -70,6 +70,16 @@ public final class VidSet {
 
     public boolean contains(int vid) {
         return bits.get(vid);
+    }
+
+    /** True when every VID of {@code other} is in this set; allocates nothing. */
+    public boolean containsAll(VidSet other) {
+        for (int vid = other.bits.nextSetBit(0); vid >= 0; vid = other.bits.nextSetBit(vid + 1)) {
+            if (!bits.get(vid)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public boolean isEmpty() {

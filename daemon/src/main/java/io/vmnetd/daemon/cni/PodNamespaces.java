@@ -45,10 +45,8 @@ final class PodNamespaces {
         }
         // Only a live attachment owns its namespace: one being torn down does not, and an inode number is reused once
         // its namespace is gone, so the other attachment's namespace must still be at its own name.
-        Optional<Attachment> other = journal.all().stream()
-                .filter(a -> a.state() == Attachment.State.READY)
+        Optional<Attachment> other = journal.liveIn(ns.identity()).stream()
                 .filter(a -> !a.key().containerId().equals(key.containerId()))
-                .filter(a -> a.port().pod().netnsId().equals(ns.identity()))
                 .filter(a -> !NamespaceFiles.isGone(a.port().pod()))
                 .findFirst();
         if (other.isPresent()) {

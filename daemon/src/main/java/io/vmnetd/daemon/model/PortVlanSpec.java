@@ -22,7 +22,7 @@ public record PortVlanSpec(VidSet vids, OptionalInt pvid, VidSet untagged) {
         if (pvid.isPresent() && !vids.contains(pvid.getAsInt())) {
             throw new IllegalArgumentException("PVID " + pvid.getAsInt() + " is not among the port's VIDs " + vids);
         }
-        if (!vids.union(untagged).equals(vids)) {
+        if (!vids.containsAll(untagged)) {
             throw new IllegalArgumentException("untagged VIDs " + untagged + " are not all among the port's VIDs " + vids);
         }
     }
@@ -80,6 +80,9 @@ public record PortVlanSpec(VidSet vids, OptionalInt pvid, VidSet untagged) {
      * someone else (the adopted mgmt uplink), where it may take away only what it added itself.
      */
     public VlanDiff diff(PortVlans observed, VidSet removable) {
+        if (carriedExactlyBy(observed)) {
+            return new VlanDiff(List.of(), List.of());
+        }
         VidSet present = observed.vids();
         VidSet presentUntagged = observed.untagged();
         int presentPvid = observed.pvid().orElse(0);
@@ -89,6 +92,33 @@ public record PortVlanSpec(VidSet vids, OptionalInt pvid, VidSet untagged) {
         List<BridgeVlan> add = new PortVlanSpec(wrong, pvidToSet, untagged.intersect(wrong)).entries();
         VidSet delete = present.minus(vids).intersect(removable);
         return new VlanDiff(add, delete.ranges());
+    }
+
+    /**
+     * True when {@code observed} is exactly this spec: every VID it lists is one of ours with our PVID and untagged
+     * flags, in ascending entries that cover each of our VIDs once. What a reconcile finds on almost every port, told
+     * without building a set; anything else (other order, overlaps) is left to the full comparison.
+     */
+    private boolean carriedExactlyBy(PortVlans observed) {
+        int covered = 0;
+        int last = 0;
+        boolean pvidSeen = false;
+        for (BridgeVlan b : observed.vlans()) {
+            VidRange r = b.vids();
+            if (r.first() <= last) {
+                return false;
+            }
+            for (int vid = r.first(); vid <= r.last(); vid++) {
+                boolean isPvid = pvid.isPresent() && pvid.getAsInt() == vid;
+                if (!vids.contains(vid) || untagged.contains(vid) != b.untagged() || isPvid != b.pvid()) {
+                    return false;
+                }
+                pvidSeen |= isPvid;
+            }
+            covered += r.last() - r.first() + 1;
+            last = r.last();
+        }
+        return covered == vids.size() && pvidSeen == pvid.isPresent();
     }
 
     /** Present with the same PVID and untagged flags; re-adding a VID with other flags replaces them. */

@@ -1,7 +1,6 @@
 package io.vmnetd.daemon.reconcile;
 
 import io.vmnetd.daemon.model.DesiredNetwork;
-import io.vmnetd.daemon.model.DesiredState;
 import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.LinkEvent;
@@ -113,7 +112,7 @@ public final class ReconcileLoop implements AutoCloseable {
                 for (Map.Entry<String, Set<String>> e : portBatch.entrySet()) {
                     String network = e.getKey();
                     if (!batch.containsKey(Scope.network(network))
-                            && !stillUnplanned(reconciler.desired(), network, e.getValue()).isEmpty()) {
+                            && !stillUnplanned(network, e.getValue()).isEmpty()) {
                         settleThenReconcile(network, e.getValue());
                     }
                 }
@@ -137,7 +136,7 @@ public final class ReconcileLoop implements AutoCloseable {
         executor.schedule(() -> {
             try {
                 if (!reconciler.reconcilePorts(network, names, Reason.LINK_EVENT,
-                        still -> stillUnplanned(reconciler.desired(), network, still)).succeeded()) {
+                        still -> stillUnplanned(network, still)).succeeded()) {
                     executor.schedule(() -> request(Scope.ALL, Reason.RETRY), RETRY_SECONDS, TimeUnit.SECONDS);
                 }
             } catch (RuntimeException ex) {
@@ -152,17 +151,17 @@ public final class ReconcileLoop implements AutoCloseable {
      * series of events (a CNI ADD: made, on the bridge and up, its VLANs); one that asked for a reconcile halfway is
      * often as planned by the time the batch is drained, and then needs no read at all.
      */
-    private Set<String> stillUnplanned(DesiredState desired, String network, Set<String> names) {
-        Optional<DesiredNetwork> n = desired.network(network);
+    private Set<String> stillUnplanned(String network, Set<String> names) {
         Set<String> out = new HashSet<>();
         for (String name : names) {
-            if (n.isEmpty() || n.get().port(name).isEmpty()) {
+            Optional<DesiredNetwork> n = reconciler.livePort(name).filter(p -> p.name().equals(network));
+            if (n.isEmpty()) {
                 continue;
             }
             Link link = lastSeen.get(name);
             LinkEvent port = lastPortEvents.get(name);
-            if (link == null || port == null || !portAsPlanned(n.get(), name, new LinkEvent(LinkEvent.Type.LINK_UPDATED,
-                    Optional.of(link), Optional.empty(), Optional.empty())) || !portAsPlanned(n.get(), name, port)) {
+            if (link == null || port == null || !portAsPlanned(n.get(), new LinkEvent(LinkEvent.Type.LINK_UPDATED,
+                    Optional.of(link), Optional.empty(), Optional.empty())) || !portAsPlanned(n.get(), port)) {
                 out.add(name);
             }
         }
@@ -180,37 +179,38 @@ public final class ReconcileLoop implements AutoCloseable {
         if (name.isEmpty() || unchangedForThePlanner(event)) {
             return;
         }
-        DesiredState desired = reconciler.desired();
-        Optional<DesiredNetwork> owner = desired.ownerOf(name.get()).or(() -> enslavedTo(desired, event));
-        owner.ifPresent(n -> {
-            if (!n.hasPort(name.get())) {
-                request(Scope.network(n.name()), Reason.LINK_EVENT);
-            } else if (!portAsPlanned(n, name.get(), event)) {
-                requestPort(n.name(), name.get());
+        // A VM port is looked up by its name alone: its events, a few for every CNI call, cost nothing per port.
+        Optional<DesiredNetwork> port = reconciler.livePort(name.get());
+        if (port.isPresent()) {
+            if (!portAsPlanned(port.get(), event)) {
+                requestPort(port.get().name(), name.get());
             }
-        });
+            return;
+        }
+        reconciler.networkOwning(name.get()).or(() -> enslavedTo(event))
+                .ifPresent(n -> request(Scope.network(n.name()), Reason.LINK_EVENT));
     }
 
     /**
      * The network whose bond or bridge a link of another name is enslaved to: a NIC renamed behind vmnetd's back
      * still hangs on the bond, and must be released.
      */
-    private Optional<DesiredNetwork> enslavedTo(DesiredState desired, LinkEvent event) {
+    private Optional<DesiredNetwork> enslavedTo(LinkEvent event) {
         Optional<Link> link = event.link().filter(l -> l.slaveKind().filter("bond"::equals).isPresent());
         if (link.isEmpty()) {
             return Optional.empty();
         }
-        return reconciler.linkName(link.get().masterIndex()).flatMap(desired::ownerOf);
+        return reconciler.linkName(link.get().masterIndex()).flatMap(reconciler::networkOwning);
     }
 
     /**
-     * True when the event itself shows a VM port as planned, so that there is nothing to read back (as after a CNI
-     * ADD's own changes): an RTM_NEWLINK shows its master, MTU and up state, all the planner checks of its link; the
-     * bridge's own notification for the port carries its VLANs.
+     * True when the event itself shows a VM port ({@code network}'s one port) as planned, so that there is nothing to
+     * read back (as after a CNI ADD's own changes): an RTM_NEWLINK shows its master, MTU and up state, all the planner
+     * checks of its link; the bridge's own notification for the port carries its VLANs.
      */
-    private boolean portAsPlanned(DesiredNetwork network, String name, LinkEvent event) {
+    private boolean portAsPlanned(DesiredNetwork network, LinkEvent event) {
         Link bridge = lastSeen.get(network.bridge());
-        VmPort port = network.port(name).orElseThrow();
+        VmPort port = network.ports().get(0);
         return switch (event.type()) {
             case LINK_UPDATED -> bridge != null && event.link().isPresent()
                     && Planner.portLinkAsPlanned(network, port, bridge, event.link().get());

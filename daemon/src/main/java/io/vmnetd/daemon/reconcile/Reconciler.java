@@ -7,6 +7,7 @@ import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.daemon.model.DesiredState;
 import io.vmnetd.daemon.model.LeaseState;
+import io.vmnetd.daemon.model.LivePorts;
 import io.vmnetd.daemon.model.NetworkPort;
 import io.vmnetd.daemon.state.NetworkRegistry;
 import io.vmnetd.daemon.state.NetworkRegistry.HostInterface;
@@ -43,10 +44,7 @@ public final class Reconciler {
     private final RtNetlink host;
     private final StepContext context;
     private final NetworkRegistry registry;
-    private final Supplier<List<NetworkPort>> livePorts;
-    private final LongSupplier livePortsVersion;
-    private volatile DesiredSnapshot desiredSnapshot;
-    private volatile ConfiguredVids configuredVids;
+    private final DesiredViews wanted;
     private final ReconcileObserver observer;
     private final NetworkLocks locks = new NetworkLocks();
     private volatile Config config;
@@ -59,23 +57,23 @@ public final class Reconciler {
     private volatile Map<String, LeaseState> leases = Map.of();
     private volatile java.util.function.Consumer<Config> configObserver = c -> { };
 
+    /** With live ports from a list asked for on every use (vmnetd --check, tests). */
     public Reconciler(RtNetlink host, StepContext context, NetworkRegistry registry, Config config,
                       Supplier<List<NetworkPort>> livePorts, ReconcileObserver observer) {
-        this(host, context, registry, config, livePorts, null, observer);
+        this(host, context, registry, config, LivePorts.listed(livePorts), observer);
     }
 
     /**
-     * @param livePortsVersion goes up whenever {@code livePorts} would answer differently; with it, the desired
-     *     state is built once per change instead of on every call (every link event asks for it)
+     * @param livePorts with a version, the desired state is built once per change instead of on every call; a
+     *     single port (what its link events and CNI calls need) is looked up by name, never found among all
      */
     public Reconciler(RtNetlink host, StepContext context, NetworkRegistry registry, Config config,
-                      Supplier<List<NetworkPort>> livePorts, LongSupplier livePortsVersion, ReconcileObserver observer) {
-        this.livePortsVersion = livePortsVersion;
+                      LivePorts livePorts, ReconcileObserver observer) {
         this.host = host;
         this.context = context;
         this.registry = registry;
         this.config = config;
-        this.livePorts = livePorts;
+        this.wanted = new DesiredViews(livePorts, () -> this.config, () -> this.leases);
         this.observer = observer;
         this.ports = new VmPorts(host, context, locks, this::networkFor);
     }
@@ -104,40 +102,28 @@ public final class Reconciler {
         this.leases = Map.copyOf(now);
     }
 
+    /** Everything the node should look like, all live ports included: what a whole network is reconciled against. */
     public DesiredState desired() {
-        Map<String, LeaseState> held = leases;
-        if (livePortsVersion == null) {
-            return DesiredState.of(config, livePorts.get(), held);
-        }
-        // The version is read before the ports, so a snapshot is never older than the version it is filed under.
-        long version = livePortsVersion.getAsLong();
-        Config c = config;
-        DesiredSnapshot d = desiredSnapshot;
-        if (d == null || d.config() != c || d.portsVersion() != version || d.leases() != held) {
-            d = new DesiredSnapshot(c, version, held, DesiredState.of(c, livePorts.get(), held));
-            desiredSnapshot = d;
-        }
-        return d.state();
+        return wanted.desired();
     }
-
-    private record DesiredSnapshot(Config config, long portsVersion, Map<String, LeaseState> leases,
-                                   DesiredState state) {}
 
     /**
      * The VIDs a cluster network's uplink carries for the configured VM networks alone, whatever ports there are;
      * empty when the config alone does not make the network (mgmt without VM networks).
      */
     public Optional<VidSet> configuredUplinkVids(String network) {
-        Config c = config;
-        ConfiguredVids v = configuredVids;
-        if (v == null || v.config() != c) {
-            v = new ConfiguredVids(c, DesiredState.of(c, List.of()));
-            configuredVids = v;
-        }
-        return v.state().network(network).map(DesiredNetwork::uplinkVids);
+        return wanted.configured().network(network).map(DesiredNetwork::uplinkVids);
     }
 
-    private record ConfiguredVids(Config config, DesiredState state) {}
+    /** See {@link DesiredViews#livePort}: one live VM port, alone in its network, looked up by its host end. */
+    public Optional<DesiredNetwork> livePort(String hostIfName) {
+        return wanted.livePort(hostIfName);
+    }
+
+    /** See {@link DesiredViews#networkOwning}: the network whose bridge, bond, NIC or host interface it is. */
+    public Optional<DesiredNetwork> networkOwning(String linkName) {
+        return wanted.networkOwning(linkName);
+    }
 
     public ReconcileRun lastRun() {
         return lastRun;
@@ -183,9 +169,7 @@ public final class Reconciler {
         List<String> problems = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         try (NetworkLocks.Held held = locks.ports(network, hostIfNames)) {
-            Set<String> needed = stillNeeded.apply(hostIfNames);
-            DesiredNetwork n = needed.isEmpty() ? null
-                    : desired().network(network).map(d -> d.withPortsNamed(needed)).orElse(null);
+            DesiredNetwork n = wanted.portsAlone(network, stillNeeded.apply(hostIfNames)).orElse(null);
             if (n == null || n.ports().isEmpty()) {
                 // As planned by now, or gone from the journal (a DEL's own events): nothing to read or count.
                 return new ReconcileRun(Instant.now(), reason, 0, List.of(), List.of(), List.of());
@@ -218,10 +202,9 @@ public final class Reconciler {
         return ClusterNetwork.bridgeName(name);
     }
 
-    /** The network {@code name} as desired, or mgmt with nothing on it yet. */
+    /** The network {@code name} as a port on it is planned (without its other ports), mgmt even unused. */
     private DesiredNetwork networkFor(String name) {
-        return desired().network(name)
-                .or(() -> name.equals(ClusterNetwork.MGMT) ? Optional.of(DesiredState.unusedMgmt()) : Optional.empty())
+        return wanted.portNetwork(name)
                 .orElseThrow(() -> new IllegalStateException("cluster network " + name + " is not configured"));
     }
 
@@ -241,7 +224,7 @@ public final class Reconciler {
 
     /** The plan for {@code candidate} against the kernel as it is now; nothing is applied. */
     public List<String> dryRun(Config candidate) {
-        DesiredState want = DesiredState.of(candidate, livePorts.get(), leases);
+        DesiredState want = wanted.desired(candidate);
         KernelView view = readKernel();
         List<String> lines = new ArrayList<>();
         for (DesiredNetwork n : want.networks().values()) {

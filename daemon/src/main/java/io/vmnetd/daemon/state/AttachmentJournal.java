@@ -3,6 +3,9 @@ package io.vmnetd.daemon.state;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vmnetd.daemon.model.LivePorts;
+import io.vmnetd.daemon.model.NetworkPort;
+import io.vmnetd.netlink.NetNs;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -12,10 +15,13 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Logger;
@@ -37,6 +43,10 @@ public final class AttachmentJournal {
 
     private final Path dir;
     private final Map<AttachmentKey, Attachment> entries = new ConcurrentHashMap<>();
+    /** The READY entries' ports by host end: what a port's own event or CNI call looks up, without a pass over all. */
+    private final Map<String, NetworkPort> live = new ConcurrentHashMap<>();
+    /** The READY entries' keys by their pod's namespace: which attachment a namespace belongs to, looked up. */
+    private final Map<NetNs.Identity, Set<AttachmentKey>> liveByNetns = new ConcurrentHashMap<>();
     private final Object[] stripes = new Object[64];
     private final AtomicLong readyVersion = new AtomicLong();
     private final List<Path> movedAside = new ArrayList<>();
@@ -101,7 +111,7 @@ public final class AttachmentJournal {
             }
             return;
         }
-        entries.put(a.key(), a);
+        changed(entries.put(a.key(), a), a);
     }
 
     /** The damaged files {@link #open} moved aside (empty when all were good). */
@@ -130,10 +140,7 @@ public final class AttachmentJournal {
                 throw new UncheckedIOException("cannot journal attachment " + a.key() + " in " + dir + ": "
                         + e.getMessage(), e);
             }
-            Attachment old = entries.put(a.key(), a);
-            if (isReady(old) || isReady(a)) {
-                readyVersion.incrementAndGet();
-            }
+            changed(entries.put(a.key(), a), a);
         }
     }
 
@@ -148,10 +155,7 @@ public final class AttachmentJournal {
         } catch (UncheckedIOException e) {
             LOG.warning(e.getMessage() + "; kept in memory only");
             synchronized (stripe(a.key())) {
-                Attachment old = entries.put(a.key(), a);
-                if (isReady(old) || isReady(a)) {
-                    readyVersion.incrementAndGet();
-                }
+                changed(entries.put(a.key(), a), a);
             }
         }
     }
@@ -162,6 +166,67 @@ public final class AttachmentJournal {
      */
     public long readyVersion() {
         return readyVersion.get();
+    }
+
+    /** The READY attachments whose pod end is in namespace {@code netns}; looked up, not searched for. */
+    public List<Attachment> liveIn(NetNs.Identity netns) {
+        List<Attachment> out = new ArrayList<>();
+        for (AttachmentKey key : liveByNetns.getOrDefault(netns, Set.of())) {
+            Attachment a = entries.get(key);
+            if (isReady(a) && a.port().pod().netnsId().equals(netns)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * The live ports (READY entries): all of them, or one by its host end looked up in an index kept with the
+     * entries, and the version they go with.
+     */
+    public LivePorts livePorts() {
+        return new LivePorts() {
+            @Override
+            public List<NetworkPort> all() {
+                return List.copyOf(live.values());
+            }
+
+            @Override
+            public Optional<NetworkPort> named(String hostIfName) {
+                return Optional.ofNullable(live.get(hostIfName));
+            }
+
+            @Override
+            public OptionalLong version() {
+                return OptionalLong.of(readyVersion.get());
+            }
+        };
+    }
+
+    /**
+     * Entry {@code old} was replaced by {@code now} (null: removed), under its stripe: the live index follows, and the
+     * version goes up once both show the change, so that what is read after seeing a version is at least that new.
+     */
+    private void changed(Attachment old, Attachment now) {
+        if (isReady(old)) {
+            live.remove(old.hostIfName(), old.networkPort());
+            liveByNetns.computeIfPresent(old.port().pod().netnsId(), (id, keys) -> {
+                Set<AttachmentKey> left = new HashSet<>(keys);
+                left.remove(old.key());
+                return left.isEmpty() ? null : Set.copyOf(left);
+            });
+        }
+        if (isReady(now)) {
+            live.put(now.hostIfName(), now.networkPort());
+            liveByNetns.compute(now.port().pod().netnsId(), (id, keys) -> {
+                Set<AttachmentKey> more = keys == null ? new HashSet<>() : new HashSet<>(keys);
+                more.add(now.key());
+                return Set.copyOf(more);
+            });
+        }
+        if (isReady(old) || isReady(now)) {
+            readyVersion.incrementAndGet();
+        }
     }
 
     private static boolean isReady(Attachment a) {
@@ -180,9 +245,7 @@ public final class AttachmentJournal {
                 LOG.warning("cannot remove journaled attachment " + key + " (" + e.getMessage() + "); forgotten "
                         + "in memory, finished at the next start");
             }
-            if (isReady(entries.remove(key))) {
-                readyVersion.incrementAndGet();
-            }
+            changed(entries.remove(key), null);
         }
     }
 

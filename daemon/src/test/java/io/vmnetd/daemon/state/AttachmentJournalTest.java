@@ -103,6 +103,32 @@ class AttachmentJournalTest {
     }
 
     @Test
+    void theLivePortsFollowTheReadyAttachmentsAndAreLookedUpByHostEnd() throws IOException {
+        AttachmentJournal journal = AttachmentJournal.open(stateDir);
+        Attachment ready = Attachments.full("3f2a9c", "net1").withState(Attachment.State.READY);
+        Attachment other = Attachments.sparse("77aa", "net2").withState(Attachment.State.READY);
+        String name = ready.hostIfName();
+
+        journal.put(ready.withState(Attachment.State.ADDING));
+        assertThat(journal.livePorts().named(name)).as("still being added").isEmpty();
+        journal.put(ready);
+        journal.put(other);
+        assertThat(journal.livePorts().named(name)).hasValue(ready.networkPort());
+        assertThat(journal.livePorts().all()).containsExactlyInAnyOrder(ready.networkPort(), other.networkPort());
+        Attachment changed = Attachments.withMac(ready, "02:00:00:00:00:09");
+        journal.put(changed);
+        assertThat(journal.livePorts().named(name)).as("the latest description").hasValue(changed.networkPort());
+        journal.mark(changed.withState(Attachment.State.DELETING));
+        assertThat(journal.livePorts().named(name)).as("being deleted").isEmpty();
+        journal.put(changed);
+        journal.remove(changed.key());
+        assertThat(journal.livePorts().named(name)).as("removed").isEmpty();
+        assertThat(journal.livePorts().all()).containsExactly(other.networkPort());
+        assertThat(AttachmentJournal.open(stateDir).livePorts().named(other.hostIfName()))
+                .as("after a reopen").hasValue(other.networkPort());
+    }
+
+    @Test
     void storedFormRoundTripsThroughTheRecordConversion() {
         for (Attachment a : List.of(Attachments.full("a", "b"), Attachments.sparse("c", "d"))) {
             assertThat(StoredAttachment.of(a).toAttachment()).isEqualTo(a);

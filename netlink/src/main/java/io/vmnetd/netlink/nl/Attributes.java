@@ -3,18 +3,29 @@ package io.vmnetd.netlink.nl;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
 
-/** The attributes of one message or one nested attribute, in wire order. */
+/**
+ * The attributes of one message or one nested attribute, in wire order. Parsing checks every length and keeps only
+ * where each attribute lies; an {@link Attribute} (a view of its payload) is made when it is asked for, so that
+ * decoding a dump of a thousand links allocates for the few attributes read, not for every one the kernel sent.
+ */
 public final class Attributes {
-    private static final Attributes EMPTY = new Attributes(List.of());
+    private static final Attributes EMPTY = new Attributes(ByteBuffer.allocate(0), new int[0], 0);
+    /** Per attribute: its raw type (nested flag included), the offset of its payload and the payload's length. */
+    private static final int FIELDS = 3;
 
-    private final List<Attribute> list;
+    private final ByteBuffer buf;
+    private final int[] index;
+    private final int count;
 
-    private Attributes(List<Attribute> list) {
-        this.list = list;
+    private Attributes(ByteBuffer buf, int[] index, int count) {
+        this.buf = buf;
+        this.index = index;
+        this.count = count;
     }
 
     public static Attributes empty() {
@@ -26,7 +37,8 @@ public final class Attributes {
         if (offset < 0 || end > buf.limit() || offset > end) {
             throw new NetlinkParseException("attribute region " + offset + ".." + end + " outside " + buf.limit() + " bytes");
         }
-        List<Attribute> list = new ArrayList<>();
+        int[] index = new int[FIELDS * 8];
+        int count = 0;
         while (end - offset >= Nl.ATTR_HEADER_LENGTH) {
             int length = buf.getShort(offset) & 0xffff;
             int rawType = buf.getShort(offset + 2) & 0xffff;
@@ -34,46 +46,69 @@ public final class Attributes {
                 throw new NetlinkParseException("attribute type " + (rawType & Nl.NLA_TYPE_MASK) + " at offset " + offset
                         + " claims " + length + " bytes; " + (end - offset) + " remain");
             }
-            ByteBuffer payload = buf.slice(offset + Nl.ATTR_HEADER_LENGTH, length - Nl.ATTR_HEADER_LENGTH)
-                    .order(ByteOrder.nativeOrder());
-            list.add(new Attribute(rawType & Nl.NLA_TYPE_MASK, (rawType & Nl.NLA_F_NESTED) != 0, payload));
+            if (FIELDS * (count + 1) > index.length) {
+                index = Arrays.copyOf(index, index.length * 2);
+            }
+            index[FIELDS * count] = rawType;
+            index[FIELDS * count + 1] = offset + Nl.ATTR_HEADER_LENGTH;
+            index[FIELDS * count + 2] = length - Nl.ATTR_HEADER_LENGTH;
+            count++;
             offset += Math.min(Nl.align(length), end - offset);
         }
         if (offset != end) {
             throw new NetlinkParseException((end - offset) + " stray bytes after the last attribute");
         }
-        return new Attributes(Collections.unmodifiableList(list));
+        return new Attributes(buf, index, count);
+    }
+
+    private int type(int i) {
+        return index[FIELDS * i] & Nl.NLA_TYPE_MASK;
+    }
+
+    private Attribute attribute(int i) {
+        int rawType = index[FIELDS * i];
+        ByteBuffer payload = buf.slice(index[FIELDS * i + 1], index[FIELDS * i + 2]).order(ByteOrder.nativeOrder());
+        return new Attribute(rawType & Nl.NLA_TYPE_MASK, (rawType & Nl.NLA_F_NESTED) != 0, payload);
     }
 
     public List<Attribute> all() {
-        return list;
+        List<Attribute> out = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            out.add(attribute(i));
+        }
+        return Collections.unmodifiableList(out);
     }
 
     public List<Attribute> all(int type) {
         List<Attribute> matching = new ArrayList<>();
-        for (Attribute a : list) {
-            if (a.type() == type) {
-                matching.add(a);
+        for (int i = 0; i < count; i++) {
+            if (type(i) == type) {
+                matching.add(attribute(i));
             }
         }
         return matching;
     }
 
     public Optional<Attribute> get(int type) {
-        for (Attribute a : list) {
-            if (a.type() == type) {
-                return Optional.of(a);
+        for (int i = 0; i < count; i++) {
+            if (type(i) == type) {
+                return Optional.of(attribute(i));
             }
         }
         return Optional.empty();
     }
 
     public boolean has(int type) {
-        return get(type).isPresent();
+        for (int i = 0; i < count; i++) {
+            if (type(i) == type) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public int size() {
-        return list.size();
+        return count;
     }
 
     /** One attribute; the typed readers check the payload is long enough. */
