@@ -48,6 +48,10 @@ public final class ApiServer implements AutoCloseable {
     /** Reads one connection gets per event-loop turn: a client streaming a large body yields to the others sooner. */
     private static final int READS_PER_TURN = 4;
 
+    static {
+        NettyProperties.apply(); // before the first Netty class initialises
+    }
+
     private final SocketFile socketFile;
     private final EventLoopGroup eventLoops;
     private final Optional<EventLoopGroup> metricsLoop;
