@@ -21,6 +21,7 @@ import io.vmnetd.daemon.config.HostPort;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,10 @@ public final class ApiServer implements AutoCloseable {
     private static final int METRICS_READ_BYTES = 2048;
     /** Reads one connection gets per event-loop turn: a client streaming a large body yields to the others sooner. */
     private static final int READS_PER_TURN = 4;
+
+    static {
+        NettyProperties.apply(); // before the first Netty class initialises
+    }
 
     private final SocketFile socketFile;
     private final EventLoopGroup eventLoops;
@@ -86,17 +91,14 @@ public final class ApiServer implements AutoCloseable {
             throw new ApiStartException("socket path " + socket + " is longer than the " + SUN_PATH_MAX
                     + " bytes a Unix socket address can hold");
         }
-        int gid = options.groups().group(group)
-                .orElseThrow(() -> new ApiStartException("socketGroup \"" + group + "\" does not exist; create the"
-                        + " group or set socketGroup to an existing one (root if only root should use the API)"))
-                .gid();
+        GroupPrincipal socketGroup = SocketFile.lookUpGroup(group);
         SocketFile socketFile = SocketFile.claim(socket);
         ApiServer server = new ApiServer(socketFile, options, api);
         try {
             CallerAuthorizer authorizer = new CallerAuthorizer(group, options.adminGroup(), options.groups());
             server.unixServer = server.bindUnix(socket, options, ApiRoutes.full(api, server.scrapes::fresh),
                     authorizer);
-            socketFile.restrictTo(gid);
+            socketFile.restrictTo(socketGroup);
             if (options.metricsListen().isPresent()) {
                 server.tcpServer = Optional.of(server.bindMetrics(options.metricsListen().get(), options));
             }

@@ -4,14 +4,18 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.util.Set;
 import java.util.logging.Logger;
-import jnr.posix.POSIX;
-import jnr.posix.POSIXFactory;
 
 /**
  * The API socket's place in the file system: its directory, the lock that makes one daemon own the path, clearing
@@ -20,8 +24,7 @@ import jnr.posix.POSIXFactory;
 final class SocketFile implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(SocketFile.class.getName());
-    private static final int SOCKET_MODE = 0660;
-    private static final POSIX POSIX = POSIXFactory.getNativePOSIX();
+    private static final Set<PosixFilePermission> SOCKET_MODE = PosixFilePermissions.fromString("rw-rw----");
 
     private final Path socket;
     private final Path lockFile;
@@ -70,15 +73,38 @@ final class SocketFile implements AutoCloseable {
         return claimed;
     }
 
-    /** Gives the bound socket to root and the API group, readable and writable by both only. */
-    void restrictTo(int gid) throws ApiStartException {
-        String path = socket.toString();
-        // Owner -1 keeps the creator: root in production, and a test run by an ordinary user still works.
-        if (POSIX.chown(path, -1, gid) != 0) {
-            throw new ApiStartException("cannot give " + socket + " to gid " + gid + ": " + errno());
+    /**
+     * The API group as the system's group database (NSS) knows it, through the JDK: what the socket is given to.
+     * Like chown(1), the JDK takes a name that no group has but that is a number as that gid.
+     *
+     * @throws ApiStartException naming {@code socketGroup} when there is no such group
+     */
+    static GroupPrincipal lookUpGroup(String group) throws ApiStartException {
+        try {
+            return FileSystems.getDefault().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new ApiStartException("socketGroup \"" + group + "\" does not exist; create the group or set"
+                    + " socketGroup to an existing one (root if only root should use the API)");
+        } catch (IOException e) {
+            throw new ApiStartException("cannot look up socketGroup \"" + group + "\": " + e.getMessage(), e);
         }
-        if (POSIX.chmod(path, SOCKET_MODE) != 0) {
-            throw new ApiStartException("cannot chmod " + socket + ": " + errno());
+    }
+
+    /**
+     * Gives the bound socket to root and the API group, readable and writable by both only. The JDK's own chown
+     * and chmod (no native binding of ours at start): the owner stays the creator, root in production, so that a
+     * test run by an ordinary user still works.
+     */
+    void restrictTo(GroupPrincipal group) throws ApiStartException {
+        try {
+            Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(group);
+        } catch (IOException e) {
+            throw new ApiStartException("cannot give " + socket + " to group " + group.getName() + ": " + e, e);
+        }
+        try {
+            Files.setPosixFilePermissions(socket, SOCKET_MODE);
+        } catch (IOException e) {
+            throw new ApiStartException("cannot chmod " + socket + ": " + e, e);
         }
     }
 
@@ -140,10 +166,6 @@ final class SocketFile implements AutoCloseable {
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
             return false;
         }
-    }
-
-    private static String errno() {
-        return jnr.constants.platform.Errno.valueOf(POSIX.errno()).description();
     }
 
     private static void closeQuietly(FileChannel channel) {

@@ -38,7 +38,8 @@ public final class Metrics implements AutoCloseable {
     private static final Duration[] RECONCILE_BUCKETS = seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
 
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    /** Micrometer's JVM and process meters, bound at the first scrape (see {@link #scrape()}); null until then. */
+    private JvmGcMetrics gcMetrics;
     /*
      * The meters of every CNI call and netlink request, looked up once: a builder's register() makes tags and an id
      * and looks them up again on each call, which the hot path need not pay. Only the CNI commands there are and
@@ -61,7 +62,20 @@ public final class Metrics implements AutoCloseable {
                         return id.getName().equals("system.cpu.count") ? id.withName("system.cpus") : id;
                     }
                 });
+    }
+
+    /**
+     * The JVM's and the process's meters (memory, GC, threads, CPU, uptime, descriptors) read the JVM's management
+     * beans, whose classes and JMX setup cost some 60 ms of CPU: they are bound when someone first asks for metrics,
+     * not on the way to readiness. Their values are the JVM's own totals, so binding late loses nothing but the GC
+     * pauses before the first scrape from {@code jvm_gc_pause}.
+     */
+    private synchronized void bindJvmMeters() {
+        if (gcMetrics != null) {
+            return;
+        }
         new JvmMemoryMetrics().bindTo(registry);
+        gcMetrics = new JvmGcMetrics();
         gcMetrics.bindTo(registry);
         new JvmThreadMetrics().bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -176,6 +190,7 @@ public final class Metrics implements AutoCloseable {
 
     /** The Prometheus text exposition (format 0.0.4) of every metric. */
     public String scrape() {
+        bindJvmMeters();
         return registry.scrape();
     }
 
@@ -186,7 +201,11 @@ public final class Metrics implements AutoCloseable {
 
     @Override
     public void close() {
-        gcMetrics.close();
+        synchronized (this) {
+            if (gcMetrics != null) {
+                gcMetrics.close();
+            }
+        }
         registry.close();
     }
 
