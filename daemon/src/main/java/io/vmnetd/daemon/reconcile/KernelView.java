@@ -5,6 +5,9 @@ import io.vmnetd.netlink.VidRange;
 import io.vmnetd.netlink.VidSet;
 import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.PortVlanSpec;
+import io.vmnetd.daemon.model.VmPort;
+import io.vmnetd.netlink.BridgeLink;
+import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.Address;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.Route;
@@ -13,6 +16,7 @@ import io.vmnetd.netlink.sys.Native;
 import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.RtNetlink;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,7 +59,7 @@ public final class KernelView {
             byName.put(l.name(), l);
             byIndex.put(l.index(), l);
         }
-        this.vlans = java.util.Collections.unmodifiableMap(vlans); // each caller's own, never changed after
+        this.vlans = Collections.unmodifiableMap(vlans); // each caller's own, never changed after
         this.goneNamespaces = Set.copyOf(goneNamespaces);
         this.addressing = addressing;
     }
@@ -107,7 +111,7 @@ public final class KernelView {
     static KernelView readNetwork(RtNetlink rtnl, DesiredNetwork n) {
         Map<String, Link> links = new HashMap<>();
         Map<Integer, PortVlans> vlans = new HashMap<>();
-        for (io.vmnetd.netlink.BridgeLink p : rtnl.bridgeVlans().listPorts()) {
+        for (BridgeLink p : rtnl.bridgeVlans().listPorts()) {
             links.put(p.link().name(), p.link());
             vlans.put(p.link().index(), p.vlans());
         }
@@ -122,12 +126,12 @@ public final class KernelView {
             }
         }
         Link uplink = links.get(n.uplink());
-        if (uplink != null && uplink.kind() instanceof io.vmnetd.netlink.LinkKind.Bond) {
+        if (uplink != null && uplink.kind() instanceof LinkKind.Bond) {
             for (Link slave : rtnl.links().listEnslavedTo(uplink.index())) {
                 links.putIfAbsent(slave.name(), slave);
             }
         }
-        for (io.vmnetd.daemon.model.VmPort p : n.ports()) {
+        for (VmPort p : n.ports()) {
             if (!links.containsKey(p.hostIfName())) {
                 rtnl.links().find(p.hostIfName()).ifPresent(l -> links.put(l.name(), l));
             }
