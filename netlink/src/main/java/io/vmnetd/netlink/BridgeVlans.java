@@ -135,17 +135,24 @@ public final class BridgeVlans {
 
     /** The VLANs of every bridge port and bridge in the namespace, keyed by interface index. */
     public Map<Integer, PortVlans> listAll() {
+        Map<Integer, PortVlans> all = new LinkedHashMap<>();
+        for (BridgeLink p : listPorts()) {
+            all.put(p.link().index(), p.vlans());
+        }
+        return all;
+    }
+
+    /**
+     * Every bridge port and bridge in the namespace as its bridge's dump shows it (one AF_BRIDGE dump, VLANs
+     * compressed into ranges): the link as that message carries it (see {@link BridgeLink}) and its VLANs. A node
+     * with a thousand ports costs the kernel one message per port, far smaller than a link dump's.
+     */
+    public List<BridgeLink> listPorts() {
         MessageBuilder m = new MessageBuilder(Rtnl.RTM_GETLINK, 0)
                 .struct(new IfInfoMsg(Native.AF_BRIDGE, 0, 0, 0, 0).encode())
                 .u32(Ifla.EXT_MASK, Rtnl.RTEXT_FILTER_BRVLAN_COMPRESSED);
-        Map<Integer, PortVlans> all = new LinkedHashMap<>();
-        for (Message reply : connection.dump(m, "list bridge VLANs", null)) {
-            if (reply.type() == Rtnl.RTM_NEWLINK) {
-                PortVlans p = decodePort(reply);
-                all.put(p.index(), p);
-            }
-        }
-        return all;
+        return connection.dump(m, "list bridge ports", null, reply -> reply.type() == Rtnl.RTM_NEWLINK
+                ? new BridgeLink(LinkCodec.decodeBridgeMessage(reply), decodePort(reply)) : null);
     }
 
     /** Decodes an AF_BRIDGE RTM_NEWLINK: a port's (or bridge's) VLANs from IFLA_AF_SPEC. */

@@ -203,6 +203,41 @@ final class LinkCodec {
                 a.get(Ifla.PROMISCUITY).map(Attribute::u32).orElse(0));
     }
 
+    /**
+     * Decodes an AF_BRIDGE RTM_NEWLINK, a bridge's message about one of its ports (or itself), as a {@link Link}:
+     * such a message carries the name, master, MTU, flags, operstate, MAC, IFLA_LINK and the port's settings
+     * (IFLA_PROTINFO, the same IFLA_BRPORT_* as bridge slave data), but no IFLA_LINKINFO, so the kind reads as
+     * {@link LinkKind.Device} as for any link without it, and no txqueuelen, MTU bounds, promiscuity counter or
+     * link-netnsid (0 / empty). Read a link by name for those.
+     */
+    static Link decodeBridgeMessage(Message message) {
+        IfInfoMsg ifi = IfInfoMsg.decode(message.payload());
+        Attributes a = message.attributes(IfInfoMsg.LENGTH);
+        String name = a.get(Ifla.IFNAME).map(Attribute::string)
+                .orElseThrow(() -> new NetlinkParseException("bridge port " + ifi.index() + " has no IFLA_IFNAME"));
+        // The kernel puts IFLA_MASTER into the bridge's own message too, naming itself.
+        int master = a.get(Ifla.MASTER).map(Attribute::u32).filter(m -> m != ifi.index()).orElse(0);
+        Optional<Link.BridgePort> port = master == 0 ? Optional.empty()
+                : Optional.of(decodePort(a.get(Ifla.PROTINFO).map(Attribute::nested).orElse(Attributes.empty())));
+        return new Link(
+                ifi.index(),
+                name,
+                new LinkKind.Device(),
+                ifi.flags(),
+                a.get(Ifla.MTU).map(Attribute::u32).orElse(0),
+                0,
+                0,
+                0,
+                a.get(Ifla.ADDRESS).filter(x -> x.length() == 6).map(x -> MacAddress.of(x.bytes())),
+                OperState.ofNumber(a.get(Ifla.OPERSTATE).map(Attribute::u8).orElse(0)),
+                master,
+                a.get(Ifla.LINK).map(Attribute::u32).orElse(0),
+                Optional.empty(),
+                master == 0 ? Optional.empty() : Optional.of("bridge"),
+                port,
+                0);
+    }
+
     static Link.BridgePort decodePort(Attributes slave) {
         return new Link.BridgePort(
                 slave.get(Rtnl.BrPort.STATE).map(Attribute::u8).orElse(0),

@@ -24,13 +24,30 @@ public final class Links {
     }
 
     public List<Link> list() {
-        List<Link> links = new ArrayList<>();
-        for (Message m : connection.dump(LinkCodec.dump(), "list links", null)) {
-            if (m.type() == Rtnl.RTM_NEWLINK && m.payload().get(0) == Native.AF_UNSPEC) {
-                links.add(LinkCodec.decode(m));
+        return connection.dump(LinkCodec.dump(), "list links", null, Links::decodeListed);
+    }
+
+    /**
+     * The links enslaved to the link with {@code masterIndex} (a bond's NICs), filtered by the kernel (IFLA_MASTER
+     * in the dump request): the node's other links are not even put into messages. A kernel that ignores the
+     * filter sends every link; those are dropped here.
+     */
+    public List<Link> listEnslavedTo(int masterIndex) {
+        if (masterIndex <= 0) {
+            throw new InvalidArgumentException("master", "interface index " + masterIndex + " is not a link");
+        }
+        List<Link> out = new ArrayList<>();
+        for (Link l : connection.dump(LinkCodec.dump().u32(Rtnl.Ifla.MASTER, masterIndex), "list links enslaved to",
+                "#" + masterIndex, Links::decodeListed)) {
+            if (l.masterIndex() == masterIndex) {
+                out.add(l);
             }
         }
-        return links;
+        return out;
+    }
+
+    private static Link decodeListed(Message m) {
+        return m.type() == Rtnl.RTM_NEWLINK && m.payload().get(0) == Native.AF_UNSPEC ? LinkCodec.decode(m) : null;
     }
 
     public Optional<Link> find(String name) {

@@ -3,7 +3,11 @@ package io.vmnetd.daemon.reconcile;
 import io.vmnetd.netlink.BridgeVlan;
 import io.vmnetd.netlink.VidRange;
 import io.vmnetd.netlink.VidSet;
+import io.vmnetd.daemon.model.DesiredNetwork;
 import io.vmnetd.daemon.model.PortVlanSpec;
+import io.vmnetd.daemon.model.VmPort;
+import io.vmnetd.netlink.BridgeLink;
+import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.Address;
 import io.vmnetd.netlink.Link;
 import io.vmnetd.netlink.Route;
@@ -12,6 +16,7 @@ import io.vmnetd.netlink.sys.Native;
 import io.vmnetd.netlink.PortVlans;
 import io.vmnetd.netlink.RtNetlink;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,7 +24,10 @@ import java.util.Optional;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** One consistent read of the kernel: every link and every bridge port's VLANs. Two dumps, no changes. */
+/**
+ * One read of the kernel, no changes: every link and every bridge port's VLANs ({@link #read}, two dumps), or what
+ * one network's plan needs ({@link #readNetwork}, one dump).
+ */
 public final class KernelView {
     private final Map<String, Link> byName = new HashMap<>();
     private final Map<Integer, Link> byIndex = new HashMap<>();
@@ -51,7 +59,7 @@ public final class KernelView {
             byName.put(l.name(), l);
             byIndex.put(l.index(), l);
         }
-        this.vlans = Map.copyOf(vlans);
+        this.vlans = Collections.unmodifiableMap(vlans); // each caller's own, never changed after
         this.goneNamespaces = Set.copyOf(goneNamespaces);
         this.addressing = addressing;
     }
@@ -90,6 +98,45 @@ public final class KernelView {
 
     public static KernelView read(RtNetlink rtnl) {
         return new KernelView(rtnl.links().list(), rtnl.bridgeVlans().listAll());
+    }
+
+    /**
+     * What one network's plan reads, in one dump of the node instead of two: the bridges' AF_BRIDGE dump gives
+     * every bridge port with its master, MTU, flags, port settings and VLANs (all a VM port is planned by, see
+     * {@link PortPlanner}); the network's bridge, uplink and NICs, whose kind and kind data count, are read by name;
+     * the bond's slaves by a dump the kernel filters to them; a VM port that is on no bridge by name. A plan that
+     * also needs links of other names (host VLAN interfaces, which look at every VLAN link on mgmt-br) reads the
+     * whole node with {@link #read}.
+     */
+    static KernelView readNetwork(RtNetlink rtnl, DesiredNetwork n) {
+        Map<String, Link> links = new HashMap<>();
+        Map<Integer, PortVlans> vlans = new HashMap<>();
+        for (BridgeLink p : rtnl.bridgeVlans().listPorts()) {
+            links.put(p.link().name(), p.link());
+            vlans.put(p.link().index(), p.vlans());
+        }
+        List<String> named = new ArrayList<>(List.of(n.bridge(), n.uplink()));
+        named.addAll(n.nics());
+        for (String name : named) {
+            Optional<Link> read = rtnl.links().find(name);
+            if (read.isPresent()) {
+                links.put(name, read.get());
+            } else {
+                links.remove(name); // gone since the dump
+            }
+        }
+        Link uplink = links.get(n.uplink());
+        if (uplink != null && uplink.kind() instanceof LinkKind.Bond) {
+            for (Link slave : rtnl.links().listEnslavedTo(uplink.index())) {
+                links.putIfAbsent(slave.name(), slave);
+            }
+        }
+        for (VmPort p : n.ports()) {
+            if (!links.containsKey(p.hostIfName())) {
+                rtnl.links().find(p.hostIfName()).ifPresent(l -> links.put(l.name(), l));
+            }
+        }
+        return new KernelView(new ArrayList<>(links.values()), vlans);
     }
 
     public Optional<Link> link(String name) {

@@ -53,6 +53,7 @@ public final class ReconcileLoop implements AutoCloseable {
     /** Starts watching link events, then the periodic resync. */
     public void start() {
         monitor = LinkMonitor.start(this::onEvent);
+        reconciler.linksWatched();
         long period = resyncEvery.toMillis();
         executor.scheduleWithFixedDelay(() -> request(Scope.ALL, Reason.RESYNC), period, period, TimeUnit.MILLISECONDS);
         executor.scheduleWithFixedDelay(() -> heartbeatNanos = System.nanoTime(), 0, 1, TimeUnit.SECONDS);
@@ -169,6 +170,7 @@ public final class ReconcileLoop implements AutoCloseable {
     }
 
     private void onEvent(LinkEvent event) {
+        reconciler.linkSeen(event);
         if (event.type() == LinkEvent.Type.RESYNC_NEEDED) {
             LOG.info("link monitor lost events; full resync");
             request(Scope.ALL, Reason.MONITOR_OVERFLOW);

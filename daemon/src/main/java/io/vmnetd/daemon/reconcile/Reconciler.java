@@ -36,7 +36,7 @@ import java.util.logging.Logger;
 /**
  * Brings the kernel to the desired state, one cluster network at a time and holding that network alone (see
  * {@link NetworkLocks}): CNI operations on its ports and reconciles of single ports never interleave with it. Each network is read, planned and the
- * difference applied; a network already right costs two dumps and no change. Thread-safe.
+ * difference applied; a network already right costs one dump, a few reads by name and no change. Thread-safe.
  */
 public final class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
@@ -51,8 +51,8 @@ public final class Reconciler {
     private volatile ReconcileRun lastRun;
     private final Map<String, List<String>> problemsByNetwork = new ConcurrentHashMap<>();
     private final VmPorts ports;
-    /** How many links the last full read of the node showed; -1 before the first. */
-    private volatile int linksLastRead = -1;
+    /** The node's links as the last whole read showed them, kept current by link events. */
+    private final NodeLinks nodeLinks = new NodeLinks();
     /** Where the DHCP leases of host networks stand, by host network name; replaced whole on each change. */
     private volatile Map<String, LeaseState> leases = Map.of();
     private volatile java.util.function.Consumer<Config> configObserver = c -> { };
@@ -209,16 +209,29 @@ public final class Reconciler {
     }
 
     /**
-     * The number of links in the node's namespace as the last reconcile read them, for the metric: a scrape then
-     * costs no netlink dump, and the requests vmnetd sends are only those its work needs.
+     * The number of links in the node's namespace as the last whole read showed them and link events since, for
+     * the metric: a scrape then costs no netlink dump, and the requests vmnetd sends are only those its work needs.
      */
     public int linksLastRead() {
-        return linksLastRead;
+        return nodeLinks.count();
+    }
+
+    /**
+     * Link events of the node's namespace now reach {@link #linkSeen}: the links are counted once more (what the
+     * startup reconcile made came before), and from here on kept by them.
+     */
+    public void linksWatched() {
+        nodeLinks.read(host.links().list());
+    }
+
+    /** A link event of the node's namespace, which keeps {@link #linksLastRead} current. */
+    public void linkSeen(io.vmnetd.netlink.LinkEvent event) {
+        nodeLinks.seen(event);
     }
 
     private KernelView readKernel() {
         KernelView view = KernelView.read(host);
-        linksLastRead = view.links().size();
+        nodeLinks.read(view.links());
         return view;
     }
 
@@ -340,10 +353,16 @@ public final class Reconciler {
         }
     }
 
-    /** Links and VLANs; with the node's addresses and routes too when host interfaces are, or were, there. */
+    /**
+     * What the plan of {@code n} reads: its bridge, uplink, NICs and every bridge port with their VLANs, in one
+     * dump ({@link KernelView#readNetwork}). The whole node (two dumps) with the node's addresses and routes when
+     * host interfaces are, or were, there, and when the link count has to be taken again.
+     */
     private KernelView read(DesiredNetwork n, List<HostInterface> made) {
-        KernelView view = readKernel();
-        return HostInterfaceBook.needsAddressing(n, made) ? view.withAddressing(KernelView.Addressing.read(host)) : view;
+        if (HostInterfaceBook.needsAddressing(n, made)) {
+            return readKernel().withAddressing(KernelView.Addressing.read(host));
+        }
+        return nodeLinks.known() ? KernelView.readNetwork(host, n) : readKernel();
     }
 
     private static VidSet addedVids(Steps.SetPortVlans v) {

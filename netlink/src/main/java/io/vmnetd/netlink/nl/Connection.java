@@ -5,6 +5,8 @@ import io.vmnetd.netlink.sys.Native;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -192,15 +194,27 @@ public final class Connection implements AutoCloseable {
 
     /** Runs a dump to its end, starting again when the kernel says the dump was interrupted by a change. */
     public List<Message> dump(MessageBuilder request, String operation, String subject) {
+        return dump(request, operation, subject, m -> m);
+    }
+
+    /**
+     * Like {@link #dump(MessageBuilder, String, String)}, each reply turned by {@code decode} as its datagram
+     * arrives (null: skipped), so that a dump of a thousand links never holds their raw messages all at once.
+     */
+    public <T> List<T> dump(MessageBuilder request, String operation, String subject, Function<Message, T> decode) {
         request.addFlags(Nl.F_REQUEST | Nl.F_DUMP);
         for (int attempt = 1; ; attempt++) {
-            List<Message> replies = exchange(request, operation, subject);
-            boolean interrupted = false;
-            for (Message m : replies) {
-                interrupted |= m.has(Nl.F_DUMP_INTR);
-            }
-            if (!interrupted) {
-                return replies;
+            List<T> decoded = new ArrayList<>();
+            boolean[] interrupted = {false};
+            exchange(request, operation, subject, m -> {
+                interrupted[0] |= m.has(Nl.F_DUMP_INTR);
+                T t = decode.apply(m);
+                if (t != null) {
+                    decoded.add(t);
+                }
+            });
+            if (!interrupted[0]) {
+                return decoded;
             }
             if (attempt == DUMP_ATTEMPTS) {
                 throw new NetlinkException(operation, subject, Errno.EAGAIN,
@@ -210,6 +224,13 @@ public final class Connection implements AutoCloseable {
     }
 
     private List<Message> exchange(MessageBuilder request, String operation, String subject) {
+        List<Message> replies = new ArrayList<>();
+        exchange(request, operation, subject, replies::add);
+        return replies;
+    }
+
+    /** Sends {@code request} and hands each of its replies (not acks, not DONE) to {@code reply} as it arrives. */
+    private void exchange(MessageBuilder request, String operation, String subject, Consumer<Message> reply) {
         lock.lock();
         try {
             int seq = nextSequence();
@@ -218,7 +239,6 @@ public final class Connection implements AutoCloseable {
             observer.requestSent(type);
             boolean dump = (request.flags() & Nl.F_DUMP) == Nl.F_DUMP;
             boolean single = !dump && (request.flags() & Nl.F_ACK) == 0;
-            List<Message> replies = new ArrayList<>();
             while (true) {
                 ByteBuffer datagram = socket.receive();
                 for (Message m : Message.parseAll(datagram)) {
@@ -229,7 +249,7 @@ public final class Connection implements AutoCloseable {
                         case Nl.NLMSG_ERROR -> {
                             Ack ack = Ack.decode(m);
                             if (ack.errno() == 0) {
-                                return replies;
+                                return;
                             }
                             observer.errorReceived(type, Errno.of(ack.errno()));
                             throw new NetlinkException(operation, subject, Errno.of(ack.errno()), ack.message());
@@ -241,14 +261,14 @@ public final class Connection implements AutoCloseable {
                                 throw new NetlinkException(operation, subject, Errno.of(done.errno()), done.message());
                             }
                             if (dump) {
-                                return replies;
+                                return;
                             }
                         }
                         case Nl.NLMSG_NOOP, Nl.NLMSG_OVERRUN -> { }
                         default -> {
-                            replies.add(m);
+                            reply.accept(m);
                             if (single) {
-                                return replies;
+                                return;
                             }
                         }
                     }
