@@ -37,6 +37,10 @@ public final class Metrics implements AutoCloseable {
     private static final Duration[] CNI_BUCKETS = seconds(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
     private static final Duration[] RECONCILE_BUCKETS = seconds(0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60);
 
+    /** The CNI commands there are: only their meters are kept, whatever command a caller sends. */
+    private static final java.util.Set<String> CNI_COMMANDS = java.util.Set.of("ADD", "DEL", "CHECK", "STATUS", "GC",
+            "VERSION");
+
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     /** Micrometer's JVM and process meters, bound at the first scrape (see {@link #scrape()}); null until then. */
     private JvmGcMetrics gcMetrics;
@@ -45,8 +49,6 @@ public final class Metrics implements AutoCloseable {
      * and looks them up again on each call, which the hot path need not pay. Only the CNI commands there are and
      * the netlink module's message types are kept here, so these maps stay small whatever a caller sends.
      */
-    private static final java.util.Set<String> CNI_COMMANDS = java.util.Set.of("ADD", "DEL", "CHECK", "STATUS", "GC",
-            "VERSION");
     private final Map<String, Counter> cniRequests = new ConcurrentHashMap<>();
     private final Map<String, Timer> cniDurations = new ConcurrentHashMap<>();
     private final Map<Integer, Counter> netlinkRequests = new ConcurrentHashMap<>();

@@ -9,6 +9,7 @@ import io.vmnetd.daemon.model.DesiredState;
 import io.vmnetd.daemon.model.LeaseState;
 import io.vmnetd.daemon.model.LivePorts;
 import io.vmnetd.daemon.model.NetworkPort;
+import io.vmnetd.netlink.LinkEvent;
 import io.vmnetd.daemon.state.NetworkRegistry;
 import io.vmnetd.daemon.state.NetworkRegistry.HostInterface;
 import io.vmnetd.daemon.state.NetworkRegistry.ManagedNetwork;
@@ -35,8 +36,9 @@ import java.util.logging.Logger;
 
 /**
  * Brings the kernel to the desired state, one cluster network at a time and holding that network alone (see
- * {@link NetworkLocks}): CNI operations on its ports and reconciles of single ports never interleave with it. Each network is read, planned and the
- * difference applied; a network already right costs one dump, a few reads by name and no change. Thread-safe.
+ * {@link NetworkLocks}): CNI operations on its ports and reconciles of single ports never interleave with it.
+ * Each network is read, planned and the difference applied; a network already right costs one dump, a few reads
+ * by name and no change. Thread-safe.
  */
 public final class Reconciler {
     private static final Logger LOG = Logger.getLogger(Reconciler.class.getName());
@@ -225,7 +227,7 @@ public final class Reconciler {
     }
 
     /** A link event of the node's namespace, which keeps {@link #linksLastRead} current. */
-    public void linkSeen(io.vmnetd.netlink.LinkEvent event) {
+    public void linkSeen(LinkEvent event) {
         nodeLinks.seen(event);
     }
 
