@@ -17,7 +17,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 N=200    # CniBench's --n: the namespaces per side
 SCALE=${BENCH_CNI_SCALE:-10,100,1000}    # CniBench's --scale
-SAMPLES=20                               # CniBench's --scale-samples
+SAMPLES=50                               # CniBench's --scale-samples
 prev=
 for a in "$@"; do
     [[ $a = --smoke ]] && { N=10; SCALE=${BENCH_CNI_SCALE:-2,5}; SAMPLES=3; }

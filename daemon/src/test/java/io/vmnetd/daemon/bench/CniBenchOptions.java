@@ -22,7 +22,7 @@ final class CniBenchOptions {
     long settleMillis = 500;
     /** The scaling phase's levels (pods attached); empty: no scaling phase. */
     int[] scaleLevels = {};
-    int scaleSamples = 20;
+    int scaleSamples = 50;
     /** The daemon's process, for its RSS, threads and native memory (scaling phase). */
     long daemonPid = -1;
     /** The VM network that the vmnet pods are on, for POST /v1/networks/NAME/check. */

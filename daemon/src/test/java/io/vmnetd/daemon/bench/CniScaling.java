@@ -39,8 +39,8 @@ final class CniScaling {
      * One level's figures; times in ns, except the daemon's own reconcile times (ms, as it reports them; -1 when the
      * last reconcile was no longer the check's).
      */
-    record Level(int ports, long[] addNanos, long noopMillis, long noopRoundTripNanos, long repairMillis,
-                 long repairRoundTripNanos, long rssKib, int threads) {
+    record Level(int ports, long[] addNanos, Samples samples, long noopMillis, long noopRoundTripNanos,
+                 long repairMillis, long repairRoundTripNanos, long rssKib, int threads) {
         long addP50() {
             return pct(addNanos, 50);
         }
@@ -69,13 +69,13 @@ final class CniScaling {
         for (int level : o.scaleLevels) {
             attachUpTo(level);
             BridgePortCheck.verify(pods, level, o.vlan);
-            long[] adds = addSamples(top);
+            Samples adds = addSamples(top);
             BridgePortCheck.verify(pods, level, o.vlan);
             long[] noop = noopResync();
             long[] repair = driftRepair();
             Thread.sleep(o.settleMillis);
             Map<String, Long> status = procStatus();
-            Level l = new Level(level, adds, noop[0], noop[1], repair[0], repair[1], status.get("VmRSS"),
+            Level l = new Level(level, adds.nanos(), adds, noop[0], noop[1], repair[0], repair[1], status.get("VmRSS"),
                     status.get("Threads").intValue());
             report.progress("%d ports: ADD p50 %s ms, no-op resync %s ms (own %s), repair %s ms (own %s), RSS %d MiB, "
                     + "%d threads", level, ms(l.addP50()), ms(l.noopRoundTripNanos()), own(l.noopMillis()),
@@ -100,18 +100,48 @@ final class CniScaling {
         Thread.sleep(o.settleMillis * 4);
     }
 
-    /** Sequential ADDs into the namespaces after the last level's, then their DELs; returns the ADDs' times. */
-    private long[] addSamples(int firstFree) throws InterruptedException {
-        long[] t = new long[o.scaleSamples];
-        for (int i = 0; i < t.length; i++) {
-            t[i] = pods.add("scale-sample-" + attached + "-" + i, firstFree + i).nanos();
+    /**
+     * The sampled ADDs' times, and what the daemon says of each (its metrics scraped after every ADD, outside the
+     * timing): its own time for the ADD, the reconciles that ran meanwhile (count, ms), and the JVM's GC pauses
+     * (count, ms), NaN where a scrape failed. Whether a slower ADD at a level is vmnetd's or the node's.
+     */
+    record Samples(long[] nanos, double[] ownMillis, double[] reconciles, double[] reconcileMillis, double[] gcPauses,
+                   double[] gcMillis) {
+        double ownP50() {
+            return Arrays.stream(ownMillis).sorted().skip(ownMillis.length / 2).findFirst().orElse(Double.NaN);
+        }
+
+        double total(double[] values) {
+            return Arrays.stream(values).sum();
+        }
+    }
+
+    /** Sequential ADDs into the namespaces after the last level's, then their DELs. */
+    private Samples addSamples(int firstFree) throws InterruptedException {
+        int n = o.scaleSamples;
+        Samples s = new Samples(new long[n], new double[n], new double[n], new double[n], new double[n],
+                new double[n]);
+        VmnetdMetrics before = VmnetdMetrics.scrape(o.socket);
+        for (int i = 0; i < n; i++) {
+            s.nanos()[i] = pods.add("scale-sample-" + attached + "-" + i, firstFree + i).nanos();
+            VmnetdMetrics after = VmnetdMetrics.scrape(o.socket);
+            DaemonStats d = DaemonStats.between(before, after, "ADD");
+            boolean read = d.complete();
+            s.ownMillis()[i] = read ? d.seconds() * 1000 : Double.NaN;
+            s.reconciles()[i] = read ? d.reconciles() : Double.NaN;
+            s.reconcileMillis()[i] = read ? d.reconcileSeconds() * 1000 : Double.NaN;
+            s.gcPauses()[i] = read ? after.sumMatching("jvm_gc_pause_seconds_count")
+                    - before.sumMatching("jvm_gc_pause_seconds_count") : Double.NaN;
+            s.gcMillis()[i] = read ? (after.sumMatching("jvm_gc_pause_seconds_sum")
+                    - before.sumMatching("jvm_gc_pause_seconds_sum")) * 1000 : Double.NaN;
+            before = after;
         }
         Thread.sleep(o.settleMillis);
-        for (int i = 0; i < t.length; i++) {
+        for (int i = 0; i < n; i++) {
             pods.del("scale-sample-" + attached + "-" + i, firstFree + i);
         }
         Thread.sleep(o.settleMillis);
-        return t;
+        return s;
     }
 
     /** Median over 5 checks of a node as declared: {daemon's ms (-1: unknown), round trip ns}. */
@@ -228,16 +258,30 @@ final class CniScaling {
                 + "undisturbed node (the client's round trip, median of 5; vmnetd's own time in brackets, - when a "
                 + "link event's reconcile had run since); repair = the same check after VLAN %d was taken off one "
                 + "port", pods.bridge(), o.scaleSamples, network, o.vlan);
-        report.line("%8s %12s %16s %16s %9s %8s", "ports", "ADD p50 ms", "no-op resync ms", "drift repair ms",
-                "RSS MiB", "threads");
+        report.line("(own ADD = vmnetd's own time per sampled ADD, p50; reconciles and GCs = the daemon's reconciles and "
+                + "GC pauses while the samples ran, count and total ms)");
+        report.line("%8s %12s %11s %14s %12s %16s %16s %9s %8s", "ports", "ADD p50 ms", "own ADD ms", "reconciles",
+                "GCs", "no-op resync ms", "drift repair ms", "RSS MiB", "threads");
         for (Level l : levels) {
-            report.line("%8d %12s %16s %16s %9.1f %8d", l.ports(), ms(l.addP50()),
+            Samples s = l.samples();
+            report.line("%8d %12s %11.1f %14s %12s %16s %16s %9.1f %8d", l.ports(), ms(l.addP50()),
+                    s.ownP50(),
+                    String.format("%.0f (%.0f)", s.total(s.reconciles()), s.total(s.reconcileMillis())),
+                    String.format("%.0f (%.0f)", s.total(s.gcPauses()), s.total(s.gcMillis())),
                     ms(l.noopRoundTripNanos()) + " (" + own(l.noopMillis()) + ")",
                     ms(l.repairRoundTripNanos()) + " (" + own(l.repairMillis()) + ")", l.rssKib() / 1024.0,
                     l.threads());
         }
-        report.line("ADD times per level (ms): %s", levels.stream()
-                .map(l -> l.ports() + ": " + Arrays.stream(l.addNanos()).mapToObj(Timings::ms).toList()).toList());
+        for (Level l : levels) {
+            Samples s = l.samples();
+            StringBuilder line = new StringBuilder();
+            for (int i = 0; i < s.nanos().length; i++) {
+                line.append(String.format(" %s/%.0f%s%s", ms(s.nanos()[i]), s.ownMillis()[i],
+                        s.reconciles()[i] > 0 ? String.format("/r%.0f:%.0f", s.reconciles()[i], s.reconcileMillis()[i]) : "",
+                        s.gcPauses()[i] > 0 ? String.format("/gc%.0f", s.gcMillis()[i]) : ""));
+            }
+            report.line("ADDs with %d pods (ms: call/own[/rN:reconcile ms][/gc pause ms]):%s", l.ports(), line);
+        }
         report.line("");
         report.line("vmnetd's native memory with %d pods (jcmd VM.native_memory summary):",
                 levels.get(levels.size() - 1).ports());

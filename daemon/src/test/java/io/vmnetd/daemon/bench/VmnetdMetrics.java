@@ -12,7 +12,7 @@ import java.util.Map;
 /**
  * One scrape of vmnetd's /metrics on its Unix socket: the daemon's own view of where a vmnet call's time went, which
  * the shim's exec time alone cannot tell. Keys are the sample lines' names with labels, each label set ending in
- * ",}" whether or not the daemon printed the trailing comma.
+ * ",}" whether or not the daemon printed the trailing comma; of the JVM's own meters only the GC pauses are kept.
  */
 record VmnetdMetrics(Map<String, Double> values) {
     double get(String key) {
@@ -39,7 +39,7 @@ record VmnetdMetrics(Map<String, Double> values) {
             }
             Map<String, Double> values = new HashMap<>();
             for (String l : text.toString().split("\n")) {
-                if (l.startsWith("vmnetd_")) {
+                if (l.startsWith("vmnetd_") || l.startsWith("jvm_gc_pause_seconds")) {
                     int sp = l.lastIndexOf(' ');
                     try {
                         values.put(l.substring(0, sp).replace(",}", "}").replace("}", ",}"),
