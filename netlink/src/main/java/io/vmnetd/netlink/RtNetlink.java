@@ -3,14 +3,17 @@ package io.vmnetd.netlink;
 import io.vmnetd.netlink.nl.Connection;
 import io.vmnetd.netlink.nl.NetlinkSocket;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A handle on rtnetlink in one network namespace: the entry point to {@link Links}, {@link BridgeVlans},
  * {@link Addresses}, {@link Routes} and {@link Neighbours}.
  *
- * <p><b>Thread-safety:</b> a handle may be shared by any number of threads; their requests are serialised on its
- * socket and each gets its own reply. For parallelism, open more handles. A handle opened for another namespace
- * keeps working there for its whole life without any thread ever staying in that namespace.
+ * <p><b>Thread-safety:</b> a handle may be shared by any number of threads, and each request gets its own reply.
+ * A handle opened with a number of sockets runs that many requests at once; otherwise requests take turns on its one
+ * socket. A handle opened for another namespace keeps working there for its
+ * whole life without any thread ever staying in that namespace.
  */
 public final class RtNetlink implements AutoCloseable {
     private final Connection connection;
@@ -21,8 +24,8 @@ public final class RtNetlink implements AutoCloseable {
     private final Routes routes;
     private final Neighbours neighbours;
 
-    private RtNetlink(NetlinkSocket socket, Connection.Observer observer) {
-        this.connection = new Connection(socket, observer);
+    private RtNetlink(Connection connection, Connection.Observer observer) {
+        this.connection = connection;
         this.observer = observer;
         this.links = new Links(connection);
         this.bridgeVlans = new BridgeVlans(connection, links);
@@ -37,7 +40,43 @@ public final class RtNetlink implements AutoCloseable {
     }
 
     public static RtNetlink open(Connection.Observer observer) {
-        return new RtNetlink(NetlinkSocket.open(), observer);
+        return new RtNetlink(new Connection(NetlinkSocket.open(), observer), observer);
+    }
+
+    /**
+     * A handle on the calling thread's namespace for many threads: {@code sockets} requests at once, each on a socket
+     * of its own.
+     */
+    public static RtNetlink open(Connection.Observer observer, int sockets) {
+        return new RtNetlink(new Connection(openSockets(sockets), observer), observer);
+    }
+
+    /** Like {@link #open(Connection.Observer, int)}, for the namespace at {@code path}. */
+    public static RtNetlink openIn(Path path, Connection.Observer observer, int sockets) {
+        try (NetNs ns = NetNs.open(path)) {
+            return new RtNetlink(new Connection(ns.execute(() -> openSockets(sockets)), observer), observer);
+        }
+    }
+
+    private static List<NetlinkSocket> openSockets(int count) {
+        if (count < 1) {
+            throw new IllegalArgumentException("sockets must be at least 1, not " + count);
+        }
+        List<NetlinkSocket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < count; i++) {
+                sockets.add(NetlinkSocket.open());
+            }
+            return sockets;
+        } catch (RuntimeException e) {
+            sockets.forEach(NetlinkSocket::close);
+            throw e;
+        }
+    }
+
+    /** Requests this handle runs at once: its sockets. */
+    public int sockets() {
+        return connection.sockets();
     }
 
     /** A handle on another namespace; the caller keeps ownership of {@code ns}. */
@@ -47,7 +86,7 @@ public final class RtNetlink implements AutoCloseable {
 
     public static RtNetlink openIn(NetNs ns, Connection.Observer observer) {
         // The socket is bound to the namespace it was created in, so creating it there is all it takes.
-        return new RtNetlink(ns.execute(NetlinkSocket::open), observer);
+        return new RtNetlink(new Connection(ns.<NetlinkSocket>execute(NetlinkSocket::open), observer), observer);
     }
 
     /** A handle on the namespace at {@code path} (/run/netns/NAME, /proc/PID/ns/net). */

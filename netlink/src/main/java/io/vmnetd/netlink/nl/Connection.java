@@ -3,6 +3,7 @@ package io.vmnetd.netlink.nl;
 import io.vmnetd.netlink.sys.Errno;
 import io.vmnetd.netlink.sys.Native;
 import java.nio.ByteBuffer;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -12,13 +13,17 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Request/reply over one {@link NetlinkSocket}: numbers each request, waits for the matching acknowledgement or
+ * Request/reply over {@link NetlinkSocket}s: numbers each request, waits for the matching acknowledgement or
  * the end of a dump, and turns NLMSG_ERROR (with the kernel's extended-ack text) into {@link NetlinkException}.
  *
- * <p>Thread-safe: requests from several threads are serialised on the socket, each waiting for its own reply.
+ * <p>Thread-safe. A request (or a batch) has a socket to itself from sending to its last reply; requests from
+ * several threads run on as many sockets at once as the connection has, and queue for one beyond that. A round trip
+ * can be long although the kernel's work is short (a link deletion waits for an RCU grace period after releasing the
+ * RTNL lock), and others need not wait behind it.
  */
 public final class Connection implements AutoCloseable {
     private static final int DUMP_ATTEMPTS = 10;
@@ -62,20 +67,99 @@ public final class Connection implements AutoCloseable {
         };
     }
 
-    private final NetlinkSocket socket;
-    private final ReentrantLock lock = new ReentrantLock();
     private final Observer observer;
-    /** Changes a batch may have sent and not yet seen acknowledged: half the receive buffer, at most 128. */
-    private final int window;
-    private int sequence = (int) (System.nanoTime() & 0x7fffffff);
+    private final ReentrantLock pool = new ReentrantLock();
+    private final Condition returned = pool.newCondition();
+    /** The most recently returned socket first, so that a quiet node keeps using one. */
+    private final ArrayDeque<Channel> idle = new ArrayDeque<>();
+    private final int size;
+    private boolean closed;
 
+    /** A connection on one socket, which it owns: requests from several threads take turns. */
     public Connection(NetlinkSocket socket, Observer observer) {
-        this.socket = socket;
+        this(List.of(socket), observer);
+    }
+
+    /**
+     * A connection on {@code sockets} (all in one network namespace), which it owns: as many requests at once as
+     * there are sockets.
+     */
+    public Connection(List<NetlinkSocket> sockets, Observer observer) {
+        if (sockets.isEmpty()) {
+            throw new IllegalArgumentException("a netlink connection needs a socket");
+        }
         this.observer = observer;
-        socket.trySetOption(Nl.SOL_NETLINK, Nl.NETLINK_GET_STRICT_CHK, 1);
-        socket.setReceiveTimeout(REPLY_TIMEOUT_MILLIS);
-        this.window = Math.max(1, Math.min(MAX_WINDOW, socket.intOption(Native.SOL_SOCKET, Native.SO_RCVBUF)
-                / 2 / ACK_TRUESIZE));
+        this.size = sockets.size();
+        try {
+            for (NetlinkSocket s : sockets) {
+                idle.add(new Channel(s));
+            }
+        } catch (RuntimeException e) {
+            sockets.forEach(NetlinkSocket::close);
+            throw e;
+        }
+    }
+
+    /** One socket and its sequence numbers; used by one request or batch at a time. */
+    private static final class Channel {
+        final NetlinkSocket socket;
+        /** Changes a batch may have sent and not yet seen acknowledged: half the receive buffer, at most 128. */
+        final int window;
+        private int sequence = (int) (System.nanoTime() & 0x7fffffff);
+
+        Channel(NetlinkSocket socket) {
+            this.socket = socket;
+            socket.trySetOption(Nl.SOL_NETLINK, Nl.NETLINK_GET_STRICT_CHK, 1);
+            socket.setReceiveTimeout(REPLY_TIMEOUT_MILLIS);
+            this.window = Math.max(1, Math.min(MAX_WINDOW, socket.intOption(Native.SOL_SOCKET, Native.SO_RCVBUF)
+                    / 2 / ACK_TRUESIZE));
+        }
+
+        int nextSequence() {
+            sequence = (sequence + 1) & 0x7fffffff;
+            if (sequence == 0) {
+                sequence = 1;
+            }
+            return sequence;
+        }
+    }
+
+    /** An idle socket, or else the next one returned. */
+    private Channel take() {
+        pool.lock();
+        try {
+            while (true) {
+                if (closed) {
+                    throw new IllegalStateException("netlink connection is closed");
+                }
+                Channel c = idle.pollFirst();
+                if (c != null) {
+                    return c;
+                }
+                returned.awaitUninterruptibly();
+            }
+        } finally {
+            pool.unlock();
+        }
+    }
+
+    private void give(Channel c) {
+        pool.lock();
+        try {
+            if (closed) {
+                c.socket.close();
+                return;
+            }
+            idle.addFirst(c);
+            returned.signal();
+        } finally {
+            pool.unlock();
+        }
+    }
+
+    /** Requests that can be under way at once: the sockets. */
+    public int sockets() {
+        return size;
     }
 
     /** Sends a change and waits for the kernel's acknowledgement. */
@@ -92,26 +176,27 @@ public final class Connection implements AutoCloseable {
      * @return one entry per change, in order: empty when it succeeded, its error otherwise
      */
     public List<Optional<NetlinkException>> executeAll(List<Batch.Change> changes) {
-        lock.lock();
+        Channel c = take();
         try {
+            NetlinkSocket socket = c.socket;
             // A datagram must fit in the window, or its sender would wait for room forever.
-            Batch batch = Batch.frame(changes, this::nextSequence, BATCH_BYTES, Math.min(BATCH_REQUESTS, window));
-            Semaphore room = new Semaphore(window);
+            Batch batch = Batch.frame(changes, c::nextSequence, BATCH_BYTES, Math.min(BATCH_REQUESTS, c.window));
+            Semaphore room = new Semaphore(c.window);
             Queue<Batch.Datagram> unsent = new ConcurrentLinkedQueue<>(batch.datagrams());
             AtomicBoolean abandoned = new AtomicBoolean();
             if (batch.datagrams().size() == 1) {
-                send(batch, unsent, room, abandoned); // the common small batch: no thread of its own
+                send(socket, batch, unsent, room, abandoned); // the common small batch: no thread of its own
             }
             List<Thread> senders = new ArrayList<>();
             for (int i = 0; i < Math.min(SENDERS, unsent.size()); i++) {
-                Thread t = new Thread(() -> send(batch, unsent, room, abandoned),
+                Thread t = new Thread(() -> send(socket, batch, unsent, room, abandoned),
                         "netlink-batch-" + socket.portId() + "-" + i);
                 t.setDaemon(true);
                 senders.add(t);
                 t.start();
             }
             try {
-                awaitAcknowledgements(batch, room);
+                awaitAcknowledgements(socket, batch, room);
             } finally {
                 // Had the acknowledgements stopped coming, a sender may wait for room that never comes.
                 abandoned.set(true);
@@ -122,12 +207,13 @@ public final class Connection implements AutoCloseable {
             }
             return batch.outcomes();
         } finally {
-            lock.unlock();
+            give(c);
         }
     }
 
     /** A sender: takes the next datagram once the window has room for its acknowledgements, and sends it. */
-    private void send(Batch batch, Queue<Batch.Datagram> unsent, Semaphore room, AtomicBoolean abandoned) {
+    private void send(NetlinkSocket socket, Batch batch, Queue<Batch.Datagram> unsent, Semaphore room,
+                      AtomicBoolean abandoned) {
         for (Batch.Datagram d = unsent.poll(); d != null; d = unsent.poll()) {
             room.acquireUninterruptibly(d.count());
             if (abandoned.get()) {
@@ -148,7 +234,7 @@ public final class Connection implements AutoCloseable {
         }
     }
 
-    private void awaitAcknowledgements(Batch batch, Semaphore room) {
+    private void awaitAcknowledgements(NetlinkSocket socket, Batch batch, Semaphore room) {
         long progress = System.nanoTime();
         while (batch.pending() > 0) {
             if (!socket.awaitReadable(BATCH_POLL_MILLIS)) {
@@ -231,9 +317,10 @@ public final class Connection implements AutoCloseable {
 
     /** Sends {@code request} and hands each of its replies (not acks, not DONE) to {@code reply} as it arrives. */
     private void exchange(MessageBuilder request, String operation, String subject, Consumer<Message> reply) {
-        lock.lock();
+        Channel c = take();
         try {
-            int seq = nextSequence();
+            NetlinkSocket socket = c.socket;
+            int seq = c.nextSequence();
             int type = request.type();
             socket.send(request.finish(seq));
             observer.requestSent(type);
@@ -275,25 +362,22 @@ public final class Connection implements AutoCloseable {
                 }
             }
         } finally {
-            lock.unlock();
+            give(c);
         }
     }
 
-    private int nextSequence() {
-        sequence = (sequence + 1) & 0x7fffffff;
-        if (sequence == 0) {
-            sequence = 1;
-        }
-        return sequence;
-    }
-
-    public int portId() {
-        return socket.portId();
-    }
-
+    /** Closes the idle sockets now, and each busy one when its request returns it. */
     @Override
     public void close() {
-        socket.close();
+        pool.lock();
+        try {
+            closed = true;
+            idle.forEach(c -> c.socket.close());
+            idle.clear();
+            returned.signalAll();
+        } finally {
+            pool.unlock();
+        }
     }
 
     /** An NLMSG_ERROR or NLMSG_DONE: errno (0 = success) and the kernel's extended-ack message. */

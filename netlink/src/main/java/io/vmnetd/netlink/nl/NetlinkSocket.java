@@ -16,14 +16,17 @@ import java.nio.ByteOrder;
 public final class NetlinkSocket implements AutoCloseable {
     private static final int SOCKADDR_NL_LENGTH = 12;
     private static final int INITIAL_RECEIVE_BUFFER = 64 * 1024;
+    private static final int INITIAL_SEND_BUFFER = 4 * 1024;
+    private static final ByteBuffer UNALLOCATED = ByteBuffer.allocateDirect(0);
 
     private final int fd;
     private final int portId;
     private final ByteBuffer kernelAddress;
-    private ByteBuffer receiveBuffer = Native.direct(INITIAL_RECEIVE_BUFFER);
+    // Both buffers are allocated at first use: a socket of a pool that is never busy costs no memory.
+    private ByteBuffer receiveBuffer = UNALLOCATED;
     private final ByteBuffer sourceAddress = Native.direct(SOCKADDR_NL_LENGTH);
     private final ByteBuffer sourceAddressLength = Native.direct(4);
-    private ByteBuffer sendBuffer = Native.direct(INITIAL_RECEIVE_BUFFER);
+    private ByteBuffer sendBuffer = UNALLOCATED;
     // Buffers handed to native calls live in fields: a buffer only the call refers to may be freed by the GC while
     // the thread waits in the kernel, which then writes into memory malloc has given to someone else.
     private final ByteBuffer pollfd = Native.direct(8);
@@ -116,7 +119,7 @@ public final class NetlinkSocket implements AutoCloseable {
     public void send(ByteBuffer message) {
         int length = message.remaining();
         if (sendBuffer.capacity() < length) {
-            sendBuffer = Native.direct(Integer.highestOneBit(length) << 1);
+            sendBuffer = Native.direct(Math.max(INITIAL_SEND_BUFFER, Integer.highestOneBit(length) << 1));
         }
         sendBuffer.clear();
         sendBuffer.put(message.duplicate());
@@ -155,6 +158,9 @@ public final class NetlinkSocket implements AutoCloseable {
      * caller may keep. Throws {@link NetlinkException} with ENOBUFS when the kernel dropped messages.
      */
     public ByteBuffer receive() {
+        if (receiveBuffer == UNALLOCATED) {
+            receiveBuffer = Native.direct(INITIAL_RECEIVE_BUFFER);
+        }
         while (true) {
             long size = receiveInto(Native.MSG_PEEK | Native.MSG_TRUNC);
             if (size > receiveBuffer.capacity()) {

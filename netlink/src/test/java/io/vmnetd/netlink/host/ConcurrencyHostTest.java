@@ -7,11 +7,14 @@ import io.vmnetd.netlink.LinkKind;
 import io.vmnetd.netlink.LinkSpec;
 import io.vmnetd.netlink.Links;
 import io.vmnetd.netlink.RtNetlink;
+import io.vmnetd.netlink.nl.Connection;
+import io.vmnetd.netlink.sys.Errno;
 import io.vmnetd.netlink.testing.TestNetns;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -26,7 +29,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
-/** One handle shared by many threads: every request gets its own answer, and dumps stay consistent. */
+/**
+ * One handle shared by many threads: every request gets its own answer, dumps stay consistent, and on a handle with
+ * several sockets one thread's long round trip does not hold up another's request.
+ */
 @Timeout(value = 40, unit = TimeUnit.SECONDS)
 class ConcurrencyHostTest {
     private static final int PAIRS_PER_WRITER = 16;
@@ -52,6 +58,82 @@ class ConcurrencyHostTest {
 
     @Test
     void eightThreadsCreatingAndDeletingFiftyVethPairsEachOnOneHandleAllSucceed() throws Exception {
+        eightThreadsCreateAndDeleteFiftyVethPairsEach(rtnl);
+    }
+
+    @Test
+    void eightThreadsOnAHandleWithFourSocketsAllSucceedEachWithItsOwnAnswers() throws Exception {
+        try (RtNetlink four = RtNetlink.openIn(ns.path(), Connection.Observer.NONE, 4)) {
+            eightThreadsCreateAndDeleteFiftyVethPairsEach(four);
+        }
+    }
+
+    /**
+     * A request whose round trip is long (held here in the observer, right after it was sent) keeps only its own
+     * socket: another thread's request on a handle with two sockets is answered meanwhile, on a second socket.
+     */
+    @Test
+    void aRequestOnAHandleWithTwoSocketsIsAnsweredWhileAnotherThreadsRoundTripIsHeld() throws Exception {
+        HeldRoundTrip held = new HeldRoundTrip();
+        try (RtNetlink two = RtNetlink.openIn(ns.path(), held, 2)) {
+            Future<Link> slow = held.start(pool, two);
+            Future<Link> other = pool.submit(() -> two.links().get("lo"));
+
+            assertThat(other.get(10, TimeUnit.SECONDS).name()).isEqualTo("lo");
+            assertThat(slow).isNotDone();
+            held.release.countDown();
+            assertThat(slow.get(10, TimeUnit.SECONDS).name()).isEqualTo("lo");
+        }
+    }
+
+    /** The same with the one socket of a plain handle: the other request waits for the held one (the test holds). */
+    @Test
+    void aRequestOnAHandleWithOneSocketWaitsForAnotherThreadsHeldRoundTrip() throws Exception {
+        HeldRoundTrip held = new HeldRoundTrip();
+        try (RtNetlink one = RtNetlink.openIn(ns.path(), held, 1)) {
+            Future<Link> slow = held.start(pool, one);
+            Future<Link> other = pool.submit(() -> one.links().get("lo"));
+
+            Thread.sleep(500);
+            assertThat(other).isNotDone();
+            held.release.countDown();
+            assertThat(slow.get(10, TimeUnit.SECONDS).name()).isEqualTo("lo");
+            assertThat(other.get(10, TimeUnit.SECONDS).name()).isEqualTo("lo");
+        }
+    }
+
+    /** An observer that holds the first request of the thread {@link #start} runs until {@link #release}. */
+    private static final class HeldRoundTrip implements Connection.Observer {
+        final CountDownLatch sent = new CountDownLatch(1);
+        final CountDownLatch release = new CountDownLatch(1);
+        volatile Thread holder;
+
+        Future<Link> start(ExecutorService pool, RtNetlink rtnl) throws InterruptedException {
+            Future<Link> slow = pool.submit(() -> {
+                holder = Thread.currentThread();
+                return rtnl.links().get("lo");
+            });
+            assertThat(sent.await(10, TimeUnit.SECONDS)).as("the held request was sent").isTrue();
+            return slow;
+        }
+
+        @Override
+        public void requestSent(int messageType) {
+            if (Thread.currentThread() == holder && sent.getCount() > 0) {
+                sent.countDown();
+                try {
+                    release.await(20, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+
+        @Override
+        public void errorReceived(int messageType, Errno errno) {}
+    }
+
+    private void eightThreadsCreateAndDeleteFiftyVethPairsEach(RtNetlink rtnl) throws Exception {
         int threads = 8;
         int pairs = 50;
         CyclicBarrier start = new CyclicBarrier(threads);
