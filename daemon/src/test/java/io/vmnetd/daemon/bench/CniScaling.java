@@ -19,7 +19,7 @@ import java.util.regex.Pattern;
  * How vmnetd's costs grow with the ports on a node: with {@code --scale} (10, 100, 1000) pods attached through the
  * vmnet shim, in that order and by adding to the same node, it measures at each level
  * <ul>
- *   <li>ADD latency (p50 of {@code --scale-samples} sequential ADDs, then their DELs, untimed);
+ *   <li>ADD latency (p50 of {@code --scale-samples} sequential ADDs, each deleted again, untimed, before the next);
  *   <li>a no-op resync: {@code POST /v1/networks/NET/check} reconciles the whole cluster network now (reads every
  *       link and VLAN of the node, as the periodic resync does), median of 5. The figure is the check's round trip
  *       as this client sees it (HTTP included, so never less than the daemon's own time); the daemon's own time,
@@ -116,7 +116,10 @@ final class CniScaling {
         }
     }
 
-    /** Sequential ADDs into the namespaces after the last level's, then their DELs. */
+    /**
+     * Sequential ADDs into the namespaces after the last level's, each deleted again (untimed) before the next: the
+     * level's port count stays as it is (and a bridge takes at most 1023 ports: 1000 pods, the uplink and 22 more).
+     */
     private Samples addSamples(int firstFree) throws InterruptedException {
         int n = o.scaleSamples;
         Samples s = new Samples(new long[n], new double[n], new double[n], new double[n], new double[n],
@@ -134,11 +137,8 @@ final class CniScaling {
                     - before.sumMatching("jvm_gc_pause_seconds_count") : Double.NaN;
             s.gcMillis()[i] = read ? (after.sumMatching("jvm_gc_pause_seconds_sum")
                     - before.sumMatching("jvm_gc_pause_seconds_sum")) * 1000 : Double.NaN;
-            before = after;
-        }
-        Thread.sleep(o.settleMillis);
-        for (int i = 0; i < n; i++) {
             pods.del("scale-sample-" + attached + "-" + i, firstFree + i);
+            before = VmnetdMetrics.scrape(o.socket);
         }
         Thread.sleep(o.settleMillis);
         return s;
