@@ -39,8 +39,8 @@ final class CniScaling {
      * One level's figures; times in ns, except the daemon's own reconcile times (ms, as it reports them; -1 when the
      * last reconcile was no longer the check's).
      */
-    record Level(int ports, long[] addNanos, Samples samples, long noopMillis, long noopRoundTripNanos,
-                 long repairMillis, long repairRoundTripNanos, long rssKib, int threads) {
+    record Level(int ports, long[] addNanos, Samples samples, double kernelMillisPerPort, long noopMillis,
+                 long noopRoundTripNanos, long repairMillis, long repairRoundTripNanos, long rssKib, int threads) {
         long addP50() {
             return pct(addNanos, 50);
         }
@@ -66,27 +66,37 @@ final class CniScaling {
     List<Level> run() throws Exception {
         List<Level> levels = new ArrayList<>();
         int top = o.scaleLevels[o.scaleLevels.length - 1];
-        for (int level : o.scaleLevels) {
-            attachUpTo(level);
-            BridgePortCheck.verify(pods, level, o.vlan);
-            Samples adds = addSamples(top);
-            BridgePortCheck.verify(pods, level, o.vlan);
-            long[] noop = noopResync();
-            long[] repair = driftRepair();
-            Thread.sleep(o.settleMillis);
-            Map<String, Long> status = procStatus();
-            Level l = new Level(level, adds.nanos(), adds, noop[0], noop[1], repair[0], repair[1], status.get("VmRSS"),
-                    status.get("Threads").intValue());
-            report.progress("%d ports: ADD p50 %s ms, no-op resync %s ms (own %s), repair %s ms (own %s), RSS %d MiB, "
-                    + "%d threads", level, ms(l.addP50()), ms(l.noopRoundTripNanos()), own(l.noopMillis()),
-                    ms(l.repairRoundTripNanos()), own(l.repairMillis()), l.rssKib() / 1024, l.threads());
-            levels.add(l);
+        try (KernelPortFloor kernel = new KernelPortFloor(o.vlan)) {
+            for (int level : o.scaleLevels) {
+                levels.add(level(level, top, kernel));
+            }
         }
         String nmt = exec(List.of("jcmd", String.valueOf(o.daemonPid), "VM.native_memory", "summary"), Map.of(),
                 new byte[0]).stdout();
         detachAll();
         printTable(levels, nmt);
         return levels;
+    }
+
+    /** One level: pods attached up to it, then its figures (the kernel's port add with {@code kernel}). */
+    private Level level(int level, int top, KernelPortFloor kernel) throws Exception {
+        attachUpTo(level);
+        BridgePortCheck.verify(pods, level, o.vlan);
+        Samples adds = addSamples(top);
+        BridgePortCheck.verify(pods, level, o.vlan);
+        double kernelMillis = kernel.millisPerPortAt(level);
+        Thread.sleep(o.settleMillis);
+        long[] noop = noopResync();
+        long[] repair = driftRepair();
+        Thread.sleep(o.settleMillis);
+        Map<String, Long> status = procStatus();
+        Level l = new Level(level, adds.nanos(), adds, kernelMillis, noop[0], noop[1], repair[0], repair[1],
+                status.get("VmRSS"), status.get("Threads").intValue());
+        report.progress("%d ports: ADD p50 %s ms (vmnetd's own %.1f, the kernel's port add alone %.1f), no-op resync "
+                + "%s ms (own %s), repair %s ms (own %s), RSS %d MiB, %d threads", level, ms(l.addP50()),
+                adds.ownP50(), kernelMillis, ms(l.noopRoundTripNanos()), own(l.noopMillis()),
+                ms(l.repairRoundTripNanos()), own(l.repairMillis()), l.rssKib() / 1024, l.threads());
+        return l;
     }
 
     /** Parallel ADDs, {@code --parallel} at a time (untimed), until {@code level} pods are attached. */
@@ -258,20 +268,30 @@ final class CniScaling {
                 + "undisturbed node (the client's round trip, median of 5; vmnetd's own time in brackets, - when a "
                 + "link event's reconcile had run since); repair = the same check after VLAN %d was taken off one "
                 + "port", pods.bridge(), o.scaleSamples, network, o.vlan);
-        report.line("(own ADD = vmnetd's own time per sampled ADD, p50; reconciles and GCs = the daemon's reconciles and "
-                + "GC pauses while the samples ran, count and total ms)");
-        report.line("%8s %12s %11s %14s %12s %16s %16s %9s %8s", "ports", "ADD p50 ms", "own ADD ms", "reconciles",
-                "GCs", "no-op resync ms", "drift repair ms", "RSS MiB", "threads");
+        report.line("(own ADD = vmnetd's own time per sampled ADD, p50; kernel = the kernel's own port add at that many "
+                + "ports, iproute2 alone on a bridge like it in another namespace, %d ports in one batch, ms per port; "
+                + "reconciles and GCs = the daemon's reconciles and GC pauses while the samples ran, count and total ms)",
+                KernelPortFloor.SAMPLES);
+        report.line("%8s %12s %11s %9s %14s %12s %16s %16s %9s %8s", "ports", "ADD p50 ms", "own ADD ms", "kernel",
+                "reconciles", "GCs", "no-op resync ms", "drift repair ms", "RSS MiB", "threads");
         for (Level l : levels) {
             Samples s = l.samples();
-            report.line("%8d %12s %11.1f %14s %12s %16s %16s %9.1f %8d", l.ports(), ms(l.addP50()),
-                    s.ownP50(),
+            report.line("%8d %12s %11.1f %9.1f %14s %12s %16s %16s %9.1f %8d", l.ports(), ms(l.addP50()),
+                    s.ownP50(), l.kernelMillisPerPort(),
                     String.format("%.0f (%.0f)", s.total(s.reconciles()), s.total(s.reconcileMillis())),
                     String.format("%.0f (%.0f)", s.total(s.gcPauses()), s.total(s.gcMillis())),
                     ms(l.noopRoundTripNanos()) + " (" + own(l.noopMillis()) + ")",
                     ms(l.repairRoundTripNanos()) + " (" + own(l.repairMillis()) + ")", l.rssKib() / 1024.0,
                     l.threads());
         }
+        Level first = levels.get(0);
+        Level last = levels.get(levels.size() - 1);
+        report.line("from %d to %d ports: ADD p50 x%.2f, vmnetd's own time per ADD x%.2f (%+.1f ms), the kernel's port "
+                + "add alone x%.2f (%+.1f ms)", first.ports(), last.ports(), (double) last.addP50() / first.addP50(),
+                last.samples().ownP50() / first.samples().ownP50(),
+                last.samples().ownP50() - first.samples().ownP50(),
+                last.kernelMillisPerPort() / first.kernelMillisPerPort(),
+                last.kernelMillisPerPort() - first.kernelMillisPerPort());
         for (Level l : levels) {
             Samples s = l.samples();
             StringBuilder line = new StringBuilder();
