@@ -267,13 +267,15 @@ public final class Reconciler {
         List<String> problems = new ArrayList<>();
         List<String> errors = new ArrayList<>();
         DesiredState want = desired();
-        for (DesiredNetwork n : want.networks().values()) {
-            if (scope.covers(n.name())) {
-                reconcileNetwork(n, reason, applied, problems, errors);
+        for (String name : want.networks().keySet()) {
+            if (scope.covers(name)) {
+                reconcileNetwork(name, () -> Optional.ofNullable(desired().networks().get(name)), reason, applied,
+                        problems, errors);
             }
         }
         if (mgmtToRelease(want, scope)) {
-            reconcileNetwork(DesiredState.unusedMgmt(), reason, applied, problems, errors);
+            reconcileNetwork(ClusterNetwork.MGMT, () -> Optional.of(DesiredState.unusedMgmt()), reason, applied,
+                    problems, errors);
         }
         if (scope instanceof Scope.All) {
             for (Map.Entry<String, ManagedNetwork> m : registry.managed().entrySet()) {
@@ -324,9 +326,19 @@ public final class Reconciler {
                 && (!registry.mgmtVids().isEmpty() || !registry.hostInterfacesOf(ClusterNetwork.MGMT).isEmpty());
     }
 
-    private void reconcileNetwork(DesiredNetwork n, Reason reason, List<String> applied, List<String> problems,
-                                  List<String> errors) {
-        try (NetworkLocks.Held held = locks.network(n.name())) {
+    /**
+     * Reconciles network {@code name} as {@code wanted} describes it once its lock is held: what it wants is read
+     * under the lock, never before it, since a CNI DEL may have taken a port away (journal, then link) meanwhile,
+     * and a port planned from before that would be made again, orphaned, with its pod's interface name taken.
+     */
+    private void reconcileNetwork(String name, Supplier<Optional<DesiredNetwork>> wanted, Reason reason,
+                                  List<String> applied, List<String> problems, List<String> errors) {
+        try (NetworkLocks.Held held = locks.network(name)) {
+            Optional<DesiredNetwork> now = wanted.get();
+            if (now.isEmpty()) {
+                return; // no longer wanted (its last port gone): what took it away reconciles it
+            }
+            DesiredNetwork n = now.get();
             VidSet owned = registry.mgmtVids();
             List<HostInterface> madeHostInterfaces = registry.hostInterfacesOf(n.name());
             KernelView view = VmPorts.withGoneNamespaces(read(n, madeHostInterfaces), n);
@@ -351,7 +363,7 @@ public final class Reconciler {
             }
             HostInterfaceBook.forgetAfter(registry, n, madeHostInterfaces);
         } catch (NetlinkException | IllegalArgumentException e) {
-            fail(n.name(), e, errors);
+            fail(name, e, errors);
         }
     }
 
