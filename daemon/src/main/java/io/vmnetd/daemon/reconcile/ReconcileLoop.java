@@ -131,12 +131,17 @@ public final class ReconcileLoop implements AutoCloseable {
      * A port that an event showed unplanned is looked at again {@value #PORT_SETTLE_MILLIS} ms later, under its
      * network's lock, and read only if its latest events still do not show it as planned: a CNI call's own changes
      * come as a series of events, and the call may still hold the lock when the first ones are seen. A port really
-     * changed by hand is then repaired that much later.
+     * changed by hand is then repaired that much later. Only the ports still unplanned then are locked: the others of
+     * a burst stay free for the CNI calls working on them, which would otherwise wait for the whole batch's reads.
      */
     private void settleThenReconcile(String network, Set<String> names) {
         executor.schedule(() -> {
+            Set<String> unplanned = stillUnplanned(network, names);
+            if (unplanned.isEmpty()) {
+                return;
+            }
             try {
-                if (!reconciler.reconcilePorts(network, names, Reason.LINK_EVENT,
+                if (!reconciler.reconcilePorts(network, unplanned, Reason.LINK_EVENT,
                         still -> stillUnplanned(network, still)).succeeded()) {
                     executor.schedule(() -> request(Scope.ALL, Reason.RETRY), RETRY_SECONDS, TimeUnit.SECONDS);
                 }
