@@ -12,8 +12,8 @@ import java.util.List;
  *
  * <p><b>Thread-safety:</b> a handle may be shared by any number of threads, and each request gets its own reply.
  * A handle opened with a number of sockets runs that many requests at once; otherwise requests take turns on its one
- * socket. A handle opened for another namespace keeps working there for its
- * whole life without any thread ever staying in that namespace.
+ * socket. A handle opened for another namespace keeps working there for its whole life without any thread ever
+ * staying in that namespace.
  */
 public final class RtNetlink implements AutoCloseable {
     private final Connection connection;
@@ -72,11 +72,6 @@ public final class RtNetlink implements AutoCloseable {
             sockets.forEach(NetlinkSocket::close);
             throw e;
         }
-    }
-
-    /** Requests this handle runs at once: its sockets. */
-    public int sockets() {
-        return connection.sockets();
     }
 
     /** A handle on another namespace; the caller keeps ownership of {@code ns}. */

@@ -38,7 +38,7 @@ public final class Connection implements AutoCloseable {
      * Receive buffer an acknowledgement takes while it waits to be read: its skb's true size, some 770 bytes for the
      * small NLMSG_ERROR of a capped ack (x86_64), rounded up. The kernel drops an acknowledgement the receive buffer
      * has no room for (the socket then reports ENOBUFS), so a batch never has more changes unacknowledged than half
-     * the buffer holds at this size: see {@link #window}.
+     * the buffer holds at this size: see {@link Channel#window}.
      */
     private static final int ACK_TRUESIZE = 1024;
     private static final int MAX_WINDOW = 128;
@@ -72,7 +72,6 @@ public final class Connection implements AutoCloseable {
     private final Condition returned = pool.newCondition();
     /** The most recently returned socket first, so that a quiet node keeps using one. */
     private final ArrayDeque<Channel> idle = new ArrayDeque<>();
-    private final int size;
     private boolean closed;
 
     /** A connection on one socket, which it owns: requests from several threads take turns. */
@@ -89,7 +88,6 @@ public final class Connection implements AutoCloseable {
             throw new IllegalArgumentException("a netlink connection needs a socket");
         }
         this.observer = observer;
-        this.size = sockets.size();
         try {
             for (NetlinkSocket s : sockets) {
                 idle.add(new Channel(s));
@@ -155,11 +153,6 @@ public final class Connection implements AutoCloseable {
         } finally {
             pool.unlock();
         }
-    }
-
-    /** Requests that can be under way at once: the sockets. */
-    public int sockets() {
-        return size;
     }
 
     /** Sends a change and waits for the kernel's acknowledgement. */
