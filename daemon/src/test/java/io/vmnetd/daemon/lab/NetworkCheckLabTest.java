@@ -4,16 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.vmnetd.daemon.config.Config;
 import io.vmnetd.daemon.config.ConfigLoader;
-import io.vmnetd.daemon.model.PodEnd;
 import io.vmnetd.daemon.reconcile.Reason;
 import io.vmnetd.daemon.reconcile.ReconcileObserver;
 import io.vmnetd.daemon.reconcile.Reconciler;
-import io.vmnetd.daemon.reconcile.StepContext;
 import io.vmnetd.daemon.service.NetworkCheck;
 import io.vmnetd.daemon.state.NetworkRegistry;
+import io.vmnetd.daemon.testing.HostStepContext;
 import io.vmnetd.daemon.testing.KernelState;
 import io.vmnetd.daemon.testing.LabTopology;
-import io.vmnetd.netlink.NetNs;
 import io.vmnetd.netlink.RtNetlink;
 import io.vmnetd.netlink.VidSet;
 import io.vmnetd.netlink.testing.LabTest;
@@ -44,18 +42,7 @@ class NetworkCheckLabTest {
         Path state = Files.createTempDirectory(Path.of("/tmp"), "vmnetd-check-");
         Config config = ConfigLoader.parse("stateDir: " + state + "\n" + NodeConfigs.DATA_ONLY, "test");
         host = RtNetlink.open();
-        StepContext context = new StepContext() {
-            @Override
-            public RtNetlink host() {
-                return host;
-            }
-
-            @Override
-            public NetNs openNamespace(PodEnd pod) {
-                return NetNs.open(pod.netns());
-            }
-        };
-        Reconciler reconciler = new Reconciler(host, context, NetworkRegistry.open(state), config, List::of,
+        Reconciler reconciler = new Reconciler(host, new HostStepContext(host), NetworkRegistry.open(state), config, List::of,
                 ReconcileObserver.NONE);
         assertThat(reconciler.reconcileAll(Reason.STARTUP).errors()).isEmpty();
         check = new NetworkCheck(reconciler);

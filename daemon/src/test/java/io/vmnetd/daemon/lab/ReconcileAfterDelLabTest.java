@@ -11,8 +11,8 @@ import io.vmnetd.daemon.model.VmPort;
 import io.vmnetd.daemon.reconcile.Reason;
 import io.vmnetd.daemon.reconcile.ReconcileObserver;
 import io.vmnetd.daemon.reconcile.Reconciler;
-import io.vmnetd.daemon.reconcile.StepContext;
 import io.vmnetd.daemon.state.NetworkRegistry;
+import io.vmnetd.daemon.testing.HostStepContext;
 import io.vmnetd.daemon.testing.KernelState;
 import io.vmnetd.daemon.testing.LabTopology;
 import io.vmnetd.netlink.MacAddress;
@@ -57,18 +57,7 @@ class ReconcileAfterDelLabTest {
         Path state = Files.createTempDirectory(Path.of("/tmp"), "vmnetd-staledel-");
         Config config = ConfigLoader.parse("stateDir: " + state + "\n" + NodeConfigs.DATA_ONLY, "test");
         host = RtNetlink.open();
-        StepContext context = new StepContext() {
-            @Override
-            public RtNetlink host() {
-                return host;
-            }
-
-            @Override
-            public NetNs openNamespace(PodEnd end) {
-                return NetNs.open(end.netns());
-            }
-        };
-        reconciler = new Reconciler(host, context, NetworkRegistry.open(state), config, () -> {
+        reconciler = new Reconciler(host, new HostStepContext(host), NetworkRegistry.open(state), config, () -> {
             List<NetworkPort> asItWas = live.get();
             Runnable del = duringNextRead.getAndSet(null);
             if (del != null) {
