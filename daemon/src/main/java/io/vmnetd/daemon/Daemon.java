@@ -96,8 +96,8 @@ public final class Daemon implements AutoCloseable {
         journal.movedAside().forEach(f -> metrics.stateFileMovedAside("journal"));
         NetworkRegistry registry = NetworkRegistry.open(config.stateDir());
         registry.movedAside().ifPresent(f -> metrics.stateFileMovedAside("registry"));
-        // A socket for every CNI worker and one for the reconciler: a call's round trip (a veth deletion waits for an
-        // RCU grace period) holds up no other call's. Sockets open as parallel calls first need them.
+        // A socket for every CNI worker and one for the reconciler, all opened now (a socket allocates its buffers at
+        // first use): a call's round trip (a veth deletion waits for an RCU grace period) holds up no other call's.
         host = RtNetlink.open(metrics.netlinkObserver(), config.api().cniWorkers() + 1);
         DriftCounter drift = new DriftCounter(metrics);
         ReconcileObserver observer = new ReconcileObserver() {
