@@ -8,8 +8,9 @@
 # pods (io.vmnetd.daemon.bench.CniScaling). vmnetd runs as the package installs it (scripts/package, extracted into
 # the lab's throwaway root: the launcher's flags, its CDS archive). CniBench lists its figures in
 # target/bench/cni.results, printed and judged here (scripts/lib/bench-results.sh). BENCH_CNI_ARGS (words) and any
-# arguments go to CniBench: --smoke, --n, --warmup, --parallel, --rounds. BENCH_CNI_SCALE: the scaling levels
-# (default 10,100,1000; "none"). BENCH_CNI_DAEMON_OPTS: JVM options added to the launcher's.
+# arguments go to CniBench: --smoke, --n, --warmup, --parallel, --rounds, --pod-ipv6 on (the pods keep IPv6; off by
+# default, io.vmnetd.daemon.bench.QuietPods says why). BENCH_CNI_SCALE: the scaling levels (default 10,100,1000;
+# "none"). BENCH_CNI_DAEMON_OPTS: JVM options added to the launcher's.
 # BENCH_CNI_PROFILE=1: also a Java Flight Recording of vmnetd during the bench, summed up in
 # target/bench/cni-profile.txt (by io.vmnetd.daemon.bench.CniProfile).
 

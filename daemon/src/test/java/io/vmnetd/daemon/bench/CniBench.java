@@ -9,8 +9,6 @@ import static io.vmnetd.daemon.bench.Timings.msList;
 import static io.vmnetd.daemon.bench.Timings.pct;
 import static io.vmnetd.daemon.bench.Timings.ratio;
 
-import io.vmnetd.daemon.bench.PluginExec.Call;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -106,6 +104,14 @@ public final class CniBench {
                 + "namespaces per side made beforehand; %d warm-up ADD/DEL pairs per side; %d sequential ADDs then "
                 + "DELs per side (the sides taking turns every %d); %d round(s) of %d parallel ADDs then DELs", o.n,
                 o.warmup, o.n, o.chunk, o.rounds, o.parallel);
+        if (o.podIpv6) {
+            report.line("pod namespaces: IPv6 on (--pod-ipv6 on): each new pod's IPv6 start-up traffic is flooded to "
+                    + "every port of its VLAN");
+        } else {
+            report.line("pod namespaces: IPv6 off in all %d before any plugin ran (see QuietPods: a pod's IPv6 "
+                    + "start-up traffic is flooded to every port of its VLAN; --pod-ipv6 on keeps it)",
+                    QuietPods.in(o.netnsPrefix));
+        }
         System.out.flush();
 
         warmUp(vmnet, ref);
@@ -154,20 +160,11 @@ public final class CniBench {
     private Floors floors(CniPlugin vmnet, CniPlugin ref) {
         report.progress("floors: %d calls each of /bin/true, ref VERSION, vmnet VERSION, vmnet STATUS", o.floors);
         Floors f = new Floors(new long[o.floors], new long[o.floors], new long[o.floors], new long[o.floors]);
-        byte[] statusConf = vmnet.netconf().replace("\"0.3.1\"", "\"1.1.0\"").getBytes(StandardCharsets.UTF_8);
         for (int i = 0; i < o.floors; i++) {
             f.spawn()[i] = exec(List.of("/bin/true"), Map.of(), new byte[0]).nanos();
-            Call v = exec(List.of(ref.binary()), Map.of("CNI_COMMAND", "VERSION"),
-                    ref.netconf().getBytes(StandardCharsets.UTF_8));
-            ref.check("VERSION", "-", v);
-            f.refVersion()[i] = v.nanos();
-            Call vv = exec(List.of(vmnet.binary()), Map.of("CNI_COMMAND", "VERSION"),
-                    vmnet.netconf().getBytes(StandardCharsets.UTF_8));
-            vmnet.check("VERSION", "-", vv);
-            f.vmnetVersion()[i] = vv.nanos();
-            Call st = exec(List.of(vmnet.binary()), Map.of("CNI_COMMAND", "STATUS", "CNI_PATH", o.cniPath), statusConf);
-            vmnet.check("STATUS", "-", st);
-            f.vmnetStatus()[i] = st.nanos();
+            f.refVersion()[i] = ref.version().nanos();
+            f.vmnetVersion()[i] = vmnet.version().nanos();
+            f.vmnetStatus()[i] = vmnet.status().nanos();
         }
         return f;
     }

@@ -27,6 +27,8 @@ final class CniBenchOptions {
     long daemonPid = -1;
     /** The VM network that the vmnet pods are on, for POST /v1/networks/NAME/check. */
     String network = "vlan100";
+    /** Whether the pods keep IPv6 (their start-up traffic flooded to every port): off by default, see QuietPods. */
+    boolean podIpv6 = false;
     Path out = Path.of("target/bench/cni.txt");
     /** The figures, one "name value unit ref target" a line, for scripts/lib/bench-results.sh. */
     Path results = Path.of("target/bench/cni.results");
@@ -72,10 +74,15 @@ final class CniBenchOptions {
                 case "--scale-samples" -> o.scaleSamples = Integer.parseInt(v);
                 case "--daemon-pid" -> o.daemonPid = Long.parseLong(v);
                 case "--network" -> o.network = v;
+                case "--pod-ipv6" -> o.podIpv6 = switch (v) {
+                    case "on" -> true;
+                    case "off" -> false;
+                    default -> throw new IllegalArgumentException("--pod-ipv6: on or off, not " + v);
+                };
                 default -> throw new IllegalArgumentException("unknown option " + a + "; known: --smoke --vmnet "
                         + "--ref --cni-path --netns-prefix --vmnet-bridge --ref-bridge --socket --vlan --n "
                         + "--warmup --parallel --rounds --chunk --floors --settle-ms --out --results --scale "
-                        + "--scale-samples --daemon-pid --network");
+                        + "--scale-samples --daemon-pid --network --pod-ipv6");
             }
         }
         if (o.scaleLevels.length > 0 && o.daemonPid < 0) {

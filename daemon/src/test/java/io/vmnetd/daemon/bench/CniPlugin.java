@@ -67,6 +67,21 @@ final class CniPlugin {
         return c;
     }
 
+    /** VERSION: the plugin's start-up alone, answered before any network work. */
+    Call version() {
+        Call c = exec(List.of(binary), Map.of("CNI_COMMAND", "VERSION"), netconf.getBytes(StandardCharsets.UTF_8));
+        check("VERSION", "-", c);
+        return c;
+    }
+
+    /** STATUS (a cniVersion 1.1.0 call): for vmnet the shim, its socket, HTTP and vmnetd's two netlink GETs. */
+    Call status() {
+        byte[] conf = netconf.replace("\"0.3.1\"", "\"1.1.0\"").getBytes(StandardCharsets.UTF_8);
+        Call c = exec(List.of(binary), Map.of("CNI_COMMAND", "STATUS", "CNI_PATH", o.cniPath), conf);
+        check("STATUS", "-", c);
+        return c;
+    }
+
     void check(String command, String id, Call c) {
         if (c.exit() != 0) {
             throw new IllegalStateException(label + " " + command + " " + id + " exited " + c.exit() + ": "

@@ -113,10 +113,12 @@ final class CniScaling {
     /**
      * The sampled ADDs' times, and what the daemon says of each (its metrics scraped after every ADD, outside the
      * timing): its own time for the ADD, the reconciles that ran meanwhile (count, ms), and the JVM's GC pauses
-     * (count, ms), NaN where a scrape failed. Whether a slower ADD at a level is vmnetd's or the node's.
+     * (count, ms), NaN where a scrape failed; and, just before each ADD, the node's floors at that moment: an exec of
+     * /bin/true (the harness's spawn) and a STATUS call (the shim, its socket, HTTP and two netlink GETs in vmnetd).
+     * Whether a slower ADD at a level is vmnetd's, the kernel's or the node's.
      */
     record Samples(long[] nanos, double[] ownMillis, double[] reconciles, double[] reconcileMillis, double[] gcPauses,
-                   double[] gcMillis) {
+                   double[] gcMillis, long[] spawnNanos, long[] statusNanos) {
         double ownP50() {
             return Arrays.stream(ownMillis).sorted().skip(ownMillis.length / 2).findFirst().orElse(Double.NaN);
         }
@@ -133,9 +135,11 @@ final class CniScaling {
     private Samples addSamples(int firstFree) throws InterruptedException {
         int n = o.scaleSamples;
         Samples s = new Samples(new long[n], new double[n], new double[n], new double[n], new double[n],
-                new double[n]);
-        VmnetdMetrics before = VmnetdMetrics.scrape(o.socket);
+                new double[n], new long[n], new long[n]);
         for (int i = 0; i < n; i++) {
+            s.spawnNanos()[i] = exec(List.of("/bin/true"), Map.of(), new byte[0]).nanos();
+            s.statusNanos()[i] = pods.status().nanos();
+            VmnetdMetrics before = VmnetdMetrics.scrape(o.socket);
             s.nanos()[i] = pods.add("scale-sample-" + attached + "-" + i, firstFree + i).nanos();
             VmnetdMetrics after = VmnetdMetrics.scrape(o.socket);
             DaemonStats d = DaemonStats.between(before, after, "ADD");
@@ -148,7 +152,6 @@ final class CniScaling {
             s.gcMillis()[i] = read ? (after.sumMatching("jvm_gc_pause_seconds_sum")
                     - before.sumMatching("jvm_gc_pause_seconds_sum")) * 1000 : Double.NaN;
             pods.del("scale-sample-" + attached + "-" + i, firstFree + i);
-            before = VmnetdMetrics.scrape(o.socket);
         }
         Thread.sleep(o.settleMillis);
         return s;
@@ -270,14 +273,17 @@ final class CniScaling {
                 + "port", pods.bridge(), o.scaleSamples, network, o.vlan);
         report.line("(own ADD = vmnetd's own time per sampled ADD, p50; kernel = the kernel's own port add at that many "
                 + "ports, iproute2 alone on a bridge like it in another namespace, %d ports in one batch, ms per port; "
-                + "reconciles and GCs = the daemon's reconciles and GC pauses while the samples ran, count and total ms)",
+                + "reconciles and GCs = the daemon's reconciles and GC pauses while the samples ran, count and total ms; "
+                + "exec and STATUS = p50 of an exec of /bin/true and of a vmnet STATUS call, each made just before a "
+                + "sampled ADD: the node's own spawn cost and the shim's round trip to vmnetd at that moment)",
                 KernelPortFloor.SAMPLES);
-        report.line("%8s %12s %11s %9s %14s %12s %16s %16s %9s %8s", "ports", "ADD p50 ms", "own ADD ms", "kernel",
-                "reconciles", "GCs", "no-op resync ms", "drift repair ms", "RSS MiB", "threads");
+        report.line("%8s %12s %11s %9s %6s %7s %14s %12s %16s %16s %9s %8s", "ports", "ADD p50 ms", "own ADD ms",
+                "kernel", "exec", "STATUS", "reconciles", "GCs", "no-op resync ms", "drift repair ms", "RSS MiB",
+                "threads");
         for (Level l : levels) {
             Samples s = l.samples();
-            report.line("%8d %12s %11.1f %9.1f %14s %12s %16s %16s %9.1f %8d", l.ports(), ms(l.addP50()),
-                    s.ownP50(), l.kernelMillisPerPort(),
+            report.line("%8d %12s %11.1f %9.1f %6s %7s %14s %12s %16s %16s %9.1f %8d", l.ports(), ms(l.addP50()),
+                    s.ownP50(), l.kernelMillisPerPort(), ms(pct(s.spawnNanos(), 50)), ms(pct(s.statusNanos(), 50)),
                     String.format("%.0f (%.0f)", s.total(s.reconciles()), s.total(s.reconcileMillis())),
                     String.format("%.0f (%.0f)", s.total(s.gcPauses()), s.total(s.gcMillis())),
                     ms(l.noopRoundTripNanos()) + " (" + own(l.noopMillis()) + ")",
@@ -286,12 +292,15 @@ final class CniScaling {
         }
         Level first = levels.get(0);
         Level last = levels.get(levels.size() - 1);
-        report.line("from %d to %d ports: ADD p50 x%.2f, vmnetd's own time per ADD x%.2f (%+.1f ms), the kernel's port "
-                + "add alone x%.2f (%+.1f ms)", first.ports(), last.ports(), (double) last.addP50() / first.addP50(),
+        report.line("from %d to %d ports: ADD p50 x%.2f (%+.1f ms), vmnetd's own time per ADD x%.2f (%+.1f ms), the "
+                + "kernel's port add alone x%.2f (%+.1f ms), exec of /bin/true %+.1f ms, STATUS %+.1f ms", first.ports(),
+                last.ports(), (double) last.addP50() / first.addP50(), (last.addP50() - first.addP50()) / 1e6,
                 last.samples().ownP50() / first.samples().ownP50(),
                 last.samples().ownP50() - first.samples().ownP50(),
                 last.kernelMillisPerPort() / first.kernelMillisPerPort(),
-                last.kernelMillisPerPort() - first.kernelMillisPerPort());
+                last.kernelMillisPerPort() - first.kernelMillisPerPort(),
+                (pct(last.samples().spawnNanos(), 50) - pct(first.samples().spawnNanos(), 50)) / 1e6,
+                (pct(last.samples().statusNanos(), 50) - pct(first.samples().statusNanos(), 50)) / 1e6);
         for (Level l : levels) {
             Samples s = l.samples();
             StringBuilder line = new StringBuilder();
