@@ -116,8 +116,13 @@ class VethNamespacesHostTest {
 
         assertThat(a.ping("10.77.0.2")).isTrue();
         assertThat(b.ping("10.77.0.1")).isTrue();
-        // No duplicate detection was asked for, so IPv6 works at once.
-        assertThat(a.ping("fd77::2")).isTrue();
+        // No duplicate detection was asked for, so IPv6 needs no wait for DAD; the prefix route comes with the link's
+        // carrier, which the kernel's link watcher may report a little later on a loaded machine: a few tries.
+        boolean answered = false;
+        for (int i = 0; i < 5 && !answered; i++) {
+            answered = a.ping("fd77::2");
+        }
+        assertThat(answered).as("fd77::2 answered one of 5 pings").isTrue();
     }
 
     @Test
