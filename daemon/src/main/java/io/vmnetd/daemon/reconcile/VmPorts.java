@@ -33,6 +33,7 @@ public final class VmPorts {
      * (deleted, made again, changed) and replaced by every reconcile's read.
      */
     private final Map<String, Link> bridges = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AnnouncedDeletions deletions = new AnnouncedDeletions();
 
     VmPorts(RtNetlink host, StepContext context, NetworkLocks locks,
             Function<String, DesiredNetwork> networks) {
@@ -122,10 +123,13 @@ public final class VmPorts {
         }
     }
 
-    /** Deletes a VM port's host end (the pod end goes with it); a missing one is fine. */
+    /**
+     * Deletes a VM port's host end (the pod end goes with it); a missing one is fine. Returns once the kernel has
+     * announced the deletion, before its answer ({@link AnnouncedDeletions}).
+     */
     public void remove(String network, String hostIfName) {
         try (NetworkLocks.Held held = locks.ports(network, List.of(hostIfName))) {
-            host.links().deleteIfExists(hostIfName);
+            deletions.delete(hostIfName, () -> host.links().deleteIfExists(hostIfName));
         }
     }
 
@@ -174,6 +178,9 @@ public final class VmPorts {
         }
         if (event.type() == LinkEvent.Type.LINK_DELETED || event.type() == LinkEvent.Type.RESYNC_NEEDED) {
             bridges.remove(name);
+        }
+        if (event.type() == LinkEvent.Type.LINK_DELETED) {
+            deletions.announced(name);
         }
     }
 
