@@ -19,6 +19,11 @@ import java.util.logging.Logger;
  * whichever comes first: the announcement (the link monitor's event, handed in through {@link #announced}) or the
  * answer. Without the announcement (no monitor, or one that lost events) the caller waits for the answer as before;
  * a request that fails fails the caller, since the kernel announces nothing before it has deleted.
+ *
+ * <p>An announcement is matched by name (the request is by name, and reading the index first would cost a request).
+ * A late event of an earlier link of the same name, deleted some other way just before while the monitor lagged, can
+ * therefore end the wait early; the request is on its way by then, and should it fail, its failure is logged and
+ * the orphan it leaves is the reclaimer's.
  */
 final class AnnouncedDeletions {
     private static final Logger LOG = Logger.getLogger(AnnouncedDeletions.class.getName());
