@@ -89,9 +89,22 @@ public final class FloodTargetProcess implements AutoCloseable {
 
     /** Its open file descriptors now. */
     public int openFiles() throws IOException {
+        return descriptors().size();
+    }
+
+    /** What its descriptors point at (socket:[inode], pipe:[inode], anon_inode:[eventpoll], file paths). */
+    public List<String> descriptors() throws IOException {
+        List<String> targets = new ArrayList<>();
         try (Stream<Path> fds = Files.list(Path.of("/proc", Long.toString(process.pid()), "fd"))) {
-            return (int) fds.count();
+            for (Path fd : (Iterable<Path>) fds::iterator) {
+                try {
+                    targets.add(Files.readSymbolicLink(fd).toString());
+                } catch (IOException closedMeanwhile) {
+                    // gone between the listing and the read
+                }
+            }
         }
+        return targets;
     }
 
     /** Everything it printed so far. */
