@@ -56,6 +56,7 @@ class ApiFloodTest {
             assertThat(flood.opened()).as("connections the flood opened").isGreaterThan(4000);
         }
         afterTheFlood(before);
+        assertThat(metricsHealthz()).as("GET /healthz on the metrics port after its flood").isEqualTo(200);
     }
 
     @Test
@@ -95,16 +96,35 @@ class ApiFloodTest {
         return target.openFiles();
     }
 
+    /**
+     * Once the flood's client has closed its sockets, the listener still holds the connections it had not yet
+     * accepted (over a thousand on the metrics port): accepting, refusing or lingering over them opens descriptors for
+     * a while, so a count below the bound means nothing until that queue is empty (a count taken in a gap of that
+     * work, then one taken after it, failed this test about once in five runs). Past that, descriptors only close.
+     */
     private void afterTheFlood(int before) throws Exception {
         long deadline = System.nanoTime() + 15_000_000_000L;
-        while (target.openFiles() > before + 2 && System.nanoTime() < deadline) {
+        while ((target.acceptQueue() > 0 || target.openFiles() > before + 2) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }
+        assertThat(target.acceptQueue()).as("connections waiting on its TCP listeners 15 s after the flood").isZero();
         assertThat(target.openFiles()).as("descriptors after the flood (before: %d), jars aside: %s", before,
-                        target.descriptors().stream().filter(d -> !d.endsWith(".jar")).toList())
+                        target.describedDescriptors().stream().filter(d -> !d.endsWith(".jar")).toList())
                 .isLessThanOrEqualTo(before + 2);
         assertThat(RootClient.statuses(target.socket(), 1).get(0).status()).isEqualTo(200);
         assertThat(target.output()).doesNotContain("OutOfMemoryError").doesNotContain("OutOfDirectMemoryError");
+    }
+
+    private int metricsHealthz() throws Exception {
+        var connection = (java.net.HttpURLConnection) new java.net.URL("http://127.0.0.1:" + target.metrics().getPort()
+                + "/healthz").openConnection();
+        connection.setConnectTimeout(5000);
+        connection.setReadTimeout(5000);
+        try {
+            return connection.getResponseCode();
+        } finally {
+            connection.disconnect();
+        }
     }
 
     private static void awaitOpened(Floods.Flood flood, long connections) throws InterruptedException {

@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
@@ -105,6 +107,50 @@ public final class FloodTargetProcess implements AutoCloseable {
             }
         }
         return targets;
+    }
+
+    /** Connections waiting to be accepted on its TCP listeners (the kernel's accept queue, /proc/PID/net/tcp*). */
+    public long acceptQueue() throws IOException {
+        long waiting = 0;
+        for (String described : describedDescriptors()) {
+            int state = described.indexOf(" st=0A tx:rx=");
+            if (state >= 0) {
+                waiting += Long.parseLong(described.substring(described.lastIndexOf(':') + 1), 16);
+            }
+        }
+        return waiting;
+    }
+
+    /**
+     * Its descriptors, each socket with what the kernel says of it (protocol, local and remote address and state
+     * from /proc/PID/net/tcp, tcp6 and unix), for a message that says which connections a count is over by.
+     */
+    public List<String> describedDescriptors() throws IOException {
+        Map<String, String> sockets = new HashMap<>();
+        Path net = Path.of("/proc", Long.toString(process.pid()), "net");
+        for (String table : List.of("tcp", "tcp6", "unix")) {
+            List<String> rows = Files.readAllLines(net.resolve(table));
+            for (String row : rows.subList(1, rows.size())) {
+                String[] fields = row.trim().split("\\s+");
+                if (table.equals("unix") && fields.length >= 7) {
+                    sockets.put(fields[6], "unix st=" + fields[5] + (fields.length > 7 ? " " + fields[7] : ""));
+                } else if (fields.length >= 10) {
+                    // For a listener (st=0A) rx is its accept queue.
+                    sockets.put(fields[9], table + " " + fields[1] + "->" + fields[2] + " st=" + fields[3]
+                            + " tx:rx=" + fields[4]);
+                }
+            }
+        }
+        List<String> described = new ArrayList<>();
+        for (String target : descriptors()) {
+            if (target.startsWith("socket:[")) {
+                String inode = target.substring("socket:[".length(), target.length() - 1);
+                described.add(target + " " + sockets.getOrDefault(inode, "(not in tcp, tcp6 or unix)"));
+            } else {
+                described.add(target);
+            }
+        }
+        return described;
     }
 
     /** Everything it printed so far. */
