@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Adds up JUnit XML reports (surefire's and the console launcher's) plus shell test counts given as
 # "passed failed" lines on stdin, and prints the closing line "N passed, N failed, N skipped".
+# Each failed test of a report is named on a line of its own before it ("FAILED Class.method: message"): CI
+# keeps only the end of a run's output, and a count alone does not say what to look at.
 set -euo pipefail
 passed=0 failed=0 skipped=0
 for report in "$@"; do
@@ -17,6 +19,21 @@ for report in "$@"; do
     passed=$((passed + t - f - e - s))
     failed=$((failed + f + e))
     skipped=$((skipped + s))
+done
+for report in "$@"; do
+    [[ -f $report ]] || continue
+    awk '
+        /<testcase[ >]/ {
+            match($0, /name="[^"]*"/);      name = substr($0, RSTART + 6, RLENGTH - 7)
+            match($0, /classname="[^"]*"/); cls = substr($0, RSTART + 11, RLENGTH - 12)
+        }
+        /^[ \t]*<(failure|error)[ >]/ {
+            message = ""
+            if (match($0, /message="[^"]*"/)) message = substr($0, RSTART + 9, RLENGTH - 10)
+            gsub(/&#10;/, " ", message); gsub(/&quot;/, "\"", message); gsub(/&lt;/, "<", message)
+            gsub(/&gt;/, ">", message); gsub(/&amp;/, "\\&", message); gsub(/  +/, " ", message)
+            printf "FAILED %s.%s: %.300s\n", cls, name, message
+        }' "$report"
 done
 while read -r p f; do
     passed=$((passed + p))
