@@ -18,7 +18,7 @@ ensure_packages() {
 
 # The JDK, Maven and C toolchain that build vmnetd, and the tools its tests read the kernel with.
 ensure_build_deps() {
-    ensure_packages openjdk-17-jdk-headless maven gcc libc6-dev iproute2 tcpdump iputils-ping \
+    ensure_packages openjdk-17-jdk-headless maven gcc libc6-dev musl-tools iproute2 tcpdump iputils-ping \
         containernetworking-plugins procps psmisc prometheus util-linux curl busybox-static dnsmasq-base \
         jq zsh libcap2-bin
 }
