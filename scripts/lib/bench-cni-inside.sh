@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The CNI bench, run inside scripts/lab by scripts/lib/bench-cni.sh. One node, two sides built alike:
 #   vmnet: vmnetd's cluster network "data" (data-br, vlan_filtering, bond data-bo over the veth-backed NIC eth1)
-#          with VM network vlan100; pods attached by cni-shim/target/vmnet
+#          with VM network vlan100; pods attached by the package's shim, installed as /usr/lib/cni/vmnet
 #   ref:   ref-br (vlan_filtering) with bond ref-bo over the veth-backed NIC eth2 carrying VLAN 100, made here;
 #          pods attached by the reference plugin /usr/lib/cni/bridge
 # Both NICs are wired to a "switch" namespace. The pods' namespaces (cnib<side>-0..N-1 for side vmnet and ref) are
@@ -10,7 +10,10 @@
 # 10, 100 and 1000 pods (namespaces cnibscale-*; BENCH_CNI_SCALE: other levels, "none": no scaling phase).
 # vmnetd runs as the package installs it: BENCH_CNI_DEB (the .deb) extracted into the lab's throwaway root, its
 # launcher /usr/bin/vmnetd with its flags and its CDS archive linked as postinst links it, plus native memory
-# tracking (summary) for the report and BENCH_CNI_DAEMON_OPTS. Everything is removed afterwards.
+# tracking (summary) for the report and BENCH_CNI_DAEMON_OPTS; its shim goes beside the reference plugin, so that
+# both are exec'd from the lab's root. (The repository is shared into the lab over 9p with cache=mmap, which reads
+# a binary again at every exec: the shim run from cni-shim/target took 36 ms p50 per VERSION against 7 ms from the
+# root.) Everything is removed afterwards.
 # BENCH_CNI_PROFILE=1: a Java Flight Recording of the daemon during the bench (started once it is ready), summed up
 # by io.vmnetd.daemon.bench.CniProfile into target/bench/cni-profile.txt (the recording: target/bench/cni-vmnetd.jfr).
 set -euo pipefail
@@ -44,7 +47,7 @@ cleanup() {
     ip link del data-bo 2>/dev/null
     for i in 1 2; do ip link del "eth$i" 2>/dev/null; done
     ip netns del switch 2>/dev/null
-    [[ -n $installed ]] && rm -rf /usr/lib/vmnetd /usr/bin/vmnetd
+    [[ -n $installed ]] && rm -rf /usr/lib/vmnetd /usr/bin/vmnetd /usr/lib/cni/vmnet
     rm -rf "$STATE"
 }
 trap cleanup EXIT
@@ -80,9 +83,11 @@ echo "== vmnetd as packaged: ${BENCH_CNI_DEB:-} into the lab's root (state in $S
 # Only its jar, archive and launcher, with their modification times (which the archive checks); the whole tree
 # over / would replace the root's /lib symlink by the package's lib/systemd directory.
 dpkg-deb -x "$BENCH_CNI_DEB" "$STATE/pkg"
-[[ -e /usr/lib/vmnetd || -e /usr/bin/vmnetd ]] && { echo "vmnetd is installed here already: not in the lab?" >&2; exit 2; }
+[[ -e /usr/lib/vmnetd || -e /usr/bin/vmnetd || -e /usr/lib/cni/vmnet ]] &&
+    { echo "vmnetd is installed here already: not in the lab?" >&2; exit 2; }
 installed=1
-cp -a "$STATE/pkg/usr/lib/vmnetd" /usr/lib/ && cp -a "$STATE/pkg/usr/bin/vmnetd" /usr/bin/vmnetd ||
+cp -a "$STATE/pkg/usr/lib/vmnetd" /usr/lib/ && cp -a "$STATE/pkg/usr/bin/vmnetd" /usr/bin/vmnetd &&
+    cp -a "$STATE/pkg/usr/lib/cni/vmnet" /usr/lib/cni/vmnet ||
     { echo "cannot install the package's files into the lab's root" >&2; exit 2; }
 # As postinst: the package's archive with the JRE that made it, else one dumped from its class list.
 mkdir -p "$STATE/cache"
@@ -143,7 +148,7 @@ echo "== CniBench"
 status=0
 java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Djdk.lang.Process.launchMechanism=VFORK \
     -cp "daemon/target/test-classes:$(cat daemon/target/test-classpath.txt)" io.vmnetd.daemon.bench.CniBench \
-    --vmnet "$PWD/cni-shim/target/vmnet" --ref /usr/lib/cni/bridge --socket "$SOCK" --netns-prefix "$PREFIX" \
+    --vmnet /usr/lib/cni/vmnet --ref /usr/lib/cni/bridge --socket "$SOCK" --netns-prefix "$PREFIX" \
     --scale "$SCALE" --scale-samples "$SAMPLES" --daemon-pid "$daemon" --results target/bench/cni.results \
     "$@" || status=$?
 
