@@ -26,13 +26,14 @@ import java.util.Map;
  */
 public final class ApiLoad {
 
-    /** Requests in one phase, by kind. */
-    public record Counts(int lists, int watches, int writes, int other) {
+    /** Requests in one phase, by kind; the writes also by method and path, for a message that says which. */
+    public record Counts(int lists, int watches, int writes, int other, List<String> written) {
         static Counts of(List<Request> requests) {
             int lists = 0;
             int watches = 0;
             int writes = 0;
             int other = 0;
+            List<String> written = new java.util.ArrayList<>();
             for (Request r : requests) {
                 if (r.isWatch()) {
                     watches++;
@@ -40,11 +41,12 @@ public final class ApiLoad {
                     lists++;
                 } else if (List.of("POST", "PATCH", "PUT", "DELETE").contains(r.method())) {
                     writes++;
+                    written.add(r.method() + " " + r.path());
                 } else {
                     other++;
                 }
             }
-            return new Counts(lists, watches, writes, other);
+            return new Counts(lists, watches, writes, other, List.copyOf(written));
         }
 
         int total() {
