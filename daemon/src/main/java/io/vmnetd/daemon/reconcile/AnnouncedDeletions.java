@@ -46,8 +46,9 @@ final class AnnouncedDeletions {
 
     /**
      * Runs {@code delete} (it deletes the link called {@code name} and says whether there was one) and returns once
-     * the kernel announced the deletion or {@code delete} returned. Callers hold the link's lock, so no two deletions
-     * of one name overlap; if they did, the second simply waits for its answer.
+     * the kernel announced the deletion or {@code delete} returned. Two deletions of one name rarely overlap (a
+     * port's callers hold its lock; a DEL of an unknown attachment has none to take); when they do, the second simply
+     * waits for its answer.
      */
     boolean delete(String name, BooleanSupplier delete) {
         CompletableFuture<Void> announcement = new CompletableFuture<>();

@@ -129,8 +129,20 @@ public final class VmPorts {
      */
     public void remove(String network, String hostIfName) {
         try (NetworkLocks.Held held = locks.ports(network, List.of(hostIfName))) {
-            deletions.delete(hostIfName, () -> host.links().deleteIfExists(hostIfName));
+            delete(hostIfName);
         }
+    }
+
+    /**
+     * Deletes the host end of an attachment whose network is unknown (a DEL vmnetd has no record of), the same way
+     * but without a network's lock to take.
+     */
+    public void removeUnattached(String hostIfName) {
+        delete(hostIfName);
+    }
+
+    private void delete(String hostIfName) {
+        deletions.delete(hostIfName, () -> host.links().deleteIfExists(hostIfName));
     }
 
     /** The bridge as last read, or read now; nothing else. */
@@ -176,11 +188,11 @@ public final class VmPorts {
             }
             return;
         }
-        if (event.type() == LinkEvent.Type.LINK_DELETED || event.type() == LinkEvent.Type.RESYNC_NEEDED) {
-            bridges.remove(name);
-        }
         if (event.type() == LinkEvent.Type.LINK_DELETED) {
+            bridges.remove(name);
             deletions.announced(name);
+        } else if (event.type() == LinkEvent.Type.RESYNC_NEEDED) {
+            bridges.remove(name);
         }
     }
 

@@ -65,7 +65,7 @@ public final class NodeNetworks implements Networks {
         if (clusterNetwork.isPresent()) {
             reconciler.ports().remove(clusterNetwork.get(), hostIfName);
         } else {
-            host.links().deleteIfExists(hostIfName);
+            reconciler.ports().removeUnattached(hostIfName);
         }
     }
 
