@@ -109,43 +109,55 @@ public final class FloodTargetProcess implements AutoCloseable {
         return targets;
     }
 
-    /** Connections waiting to be accepted on its TCP listeners (the kernel's accept queue, /proc/PID/net/tcp*). */
-    public long acceptQueue() throws IOException {
-        long waiting = 0;
-        for (String described : describedDescriptors()) {
-            int state = described.indexOf(" st=0A tx:rx=");
-            if (state >= 0) {
-                waiting += Long.parseLong(described.substring(described.lastIndexOf(':') + 1), 16);
-            }
+    /** One row of /proc/PID/net/{tcp,tcp6,unix}: a socket as the kernel lists it. */
+    private record SocketRow(String table, String state, String addresses, long receiveQueue) {
+        private static final String TCP_LISTEN = "0A";
+
+        /** For a TCP listener, the receive queue is its accept queue: connections not yet accepted. */
+        long acceptQueue() {
+            return !table.equals("unix") && state.equals(TCP_LISTEN) ? receiveQueue : 0;
         }
-        return waiting;
+
+        @Override
+        public String toString() {
+            return table + " " + addresses + " st=" + state + (table.equals("unix") ? "" : " rx=" + receiveQueue);
+        }
     }
 
-    /**
-     * Its descriptors, each socket with what the kernel says of it (protocol, local and remote address and state
-     * from /proc/PID/net/tcp, tcp6 and unix), for a message that says which connections a count is over by.
-     */
-    public List<String> describedDescriptors() throws IOException {
-        Map<String, String> sockets = new HashMap<>();
+    private Map<String, SocketRow> sockets() throws IOException {
+        Map<String, SocketRow> sockets = new HashMap<>();
         Path net = Path.of("/proc", Long.toString(process.pid()), "net");
         for (String table : List.of("tcp", "tcp6", "unix")) {
             List<String> rows = Files.readAllLines(net.resolve(table));
             for (String row : rows.subList(1, rows.size())) {
-                String[] fields = row.trim().split("\\s+");
-                if (table.equals("unix") && fields.length >= 7) {
-                    sockets.put(fields[6], "unix st=" + fields[5] + (fields.length > 7 ? " " + fields[7] : ""));
-                } else if (fields.length >= 10) {
-                    // For a listener (st=0A) rx is its accept queue.
-                    sockets.put(fields[9], table + " " + fields[1] + "->" + fields[2] + " st=" + fields[3]
-                            + " tx:rx=" + fields[4]);
+                String[] f = row.trim().split("\\s+");
+                if (table.equals("unix") && f.length >= 7) {
+                    sockets.put(f[6], new SocketRow(table, f[5], f.length > 7 ? f[7] : "", 0));
+                } else if (!table.equals("unix") && f.length >= 10) {
+                    long rx = Long.parseLong(f[4].substring(f[4].indexOf(':') + 1), 16);
+                    sockets.put(f[9], new SocketRow(table, f[3], f[1] + "->" + f[2], rx));
                 }
             }
         }
+        return sockets;
+    }
+
+    /** Connections waiting to be accepted on its TCP listeners (the kernel's accept queue, /proc/PID/net/tcp*). */
+    public long acceptQueue() throws IOException {
+        return sockets().values().stream().mapToLong(SocketRow::acceptQueue).sum();
+    }
+
+    /**
+     * Its descriptors, each socket with what the kernel says of it (protocol, addresses, state, receive queue), for
+     * a message that says which connections a count is over by.
+     */
+    public List<String> describedDescriptors() throws IOException {
+        Map<String, SocketRow> sockets = sockets();
         List<String> described = new ArrayList<>();
         for (String target : descriptors()) {
             if (target.startsWith("socket:[")) {
-                String inode = target.substring("socket:[".length(), target.length() - 1);
-                described.add(target + " " + sockets.getOrDefault(inode, "(not in tcp, tcp6 or unix)"));
+                SocketRow row = sockets.get(target.substring("socket:[".length(), target.length() - 1));
+                described.add(target + " " + (row == null ? "(not in tcp, tcp6 or unix)" : row));
             } else {
                 described.add(target);
             }
