@@ -27,11 +27,10 @@ import java.util.Map;
 public final class ApiLoad {
 
     /** Requests in one phase, by kind; the writes also by method and path, for a message that says which. */
-    public record Counts(int lists, int watches, int writes, int other, List<String> written) {
+    public record Counts(int lists, int watches, List<String> written, int other) {
         static Counts of(List<Request> requests) {
             int lists = 0;
             int watches = 0;
-            int writes = 0;
             int other = 0;
             List<String> written = new java.util.ArrayList<>();
             for (Request r : requests) {
@@ -40,17 +39,20 @@ public final class ApiLoad {
                 } else if (r.isList()) {
                     lists++;
                 } else if (List.of("POST", "PATCH", "PUT", "DELETE").contains(r.method())) {
-                    writes++;
                     written.add(r.method() + " " + r.path());
                 } else {
                     other++;
                 }
             }
-            return new Counts(lists, watches, writes, other, List.copyOf(written));
+            return new Counts(lists, watches, List.copyOf(written), other);
+        }
+
+        int writes() {
+            return written.size();
         }
 
         int total() {
-            return lists + watches + writes + other;
+            return lists + watches + writes() + other;
         }
     }
 
