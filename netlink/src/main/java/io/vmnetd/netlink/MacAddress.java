@@ -1,11 +1,11 @@
 package io.vmnetd.netlink;
 
 import java.security.SecureRandom;
-import java.util.Locale;
 
 /** A 48-bit Ethernet address. */
 public record MacAddress(long value) {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
 
     public MacAddress {
         if ((value & ~0xffff_ffff_ffffL) != 0) {
@@ -68,9 +68,18 @@ public record MacAddress(long value) {
         return (value & 0x0100_0000_0000L) != 0;
     }
 
+    /** "02:00:5e:10:00:01"; written out by hand: String.format cost ~0.3 ms of an ADD in the lab (JFR). */
     @Override
     public String toString() {
-        byte[] b = bytes();
-        return String.format(Locale.ROOT, "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4], b[5]);
+        char[] text = new char[17];
+        for (int i = 0; i < 6; i++) {
+            int octet = (int) (value >> (8 * (5 - i))) & 0xff;
+            text[3 * i] = HEX_DIGITS[octet >> 4];
+            text[3 * i + 1] = HEX_DIGITS[octet & 0xf];
+            if (i < 5) {
+                text[3 * i + 2] = ':';
+            }
+        }
+        return new String(text);
     }
 }
