@@ -28,7 +28,8 @@ import java.util.regex.Pattern;
  *   <li>one drift repair: VLAN {@code --vlan} taken off one pod port with iproute2, then the same check, which must
  *       report the repair; iproute2 then shows the VLAN back;
  *   <li>the daemon's RSS and threads ({@code /proc/PID/status}), and at the last level its native memory summary
- *       (jcmd VM.native_memory, when the daemon runs with -XX:NativeMemoryTracking=summary).
+ *       (jcmd VM.native_memory, when the daemon runs with -XX:NativeMemoryTracking=summary), its resident memory
+ *       by mapping (smaps) and its heap (jcmd GC.heap_info).
  * </ul>
  * Pods live in the pre-made namespaces {@code <prefix>scale-0..} (the last level plus the samples). Every level is
  * checked with iproute2 (port count, VLAN as untagged PVID, port up); at the end every pod is deleted again and
@@ -71,10 +72,14 @@ final class CniScaling {
                 levels.add(level(level, top, kernel));
             }
         }
-        String nmt = exec(List.of("jcmd", String.valueOf(o.daemonPid), "VM.native_memory", "summary"), Map.of(),
-                new byte[0]).stdout();
+        String nmt = jcmd("VM.native_memory", "summary");
+        List<String> resident = ResidentMemory.describe(ResidentMemory.read(o.daemonPid));
+        String heap = jcmd("GC.heap_info");
+        jcmd("GC.run");     // what of the heap is live: after a full collection
+        String liveHeap = jcmd("GC.heap_info");
         detachAll();
         printTable(levels, nmt);
+        printMemory(levels.get(levels.size() - 1).ports(), resident, heap, liveHeap);
         return levels;
     }
 
@@ -242,6 +247,12 @@ final class CniScaling {
         return m.group(1);
     }
 
+    private String jcmd(String... command) {
+        List<String> argv = new ArrayList<>(List.of("jcmd", String.valueOf(o.daemonPid)));
+        argv.addAll(Arrays.asList(command));
+        return exec(argv, Map.of(), new byte[0]).stdout();
+    }
+
     private Map<String, Long> procStatus() throws IOException {
         Map<String, Long> values = new java.util.HashMap<>();
         for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(o.daemonPid), "status"))) {
@@ -315,5 +326,16 @@ final class CniScaling {
         report.line("vmnetd's native memory with %d pods (jcmd VM.native_memory summary):",
                 levels.get(levels.size() - 1).ports());
         nmt.lines().filter(l -> !l.isBlank()).forEach(l -> report.line("%s", l));
+    }
+
+    private void printMemory(int ports, List<String> resident, String heap, String liveHeap) {
+        report.line("");
+        report.line("vmnetd's resident memory with %d pods (/proc/PID/smaps; the Java heap's range is in GC.heap_info "
+                + "below, the class-data archive is vmnetd.jsa):", ports);
+        resident.forEach(l -> report.line("%s", l));
+        report.line("vmnetd's heap with %d pods (jcmd GC.heap_info):", ports);
+        heap.lines().filter(l -> !l.isBlank()).forEach(l -> report.line("%s", l));
+        report.line("and after a full collection (jcmd GC.run), what of it is live:");
+        liveHeap.lines().filter(l -> !l.isBlank()).forEach(l -> report.line("%s", l));
     }
 }
