@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
 import io.fabric8.kubernetes.client.dsl.FilterWatchListDeletable;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -85,7 +86,9 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
 
     /**
      * Takes {@code written} (what the API server answered to our own write) as the latest, before its watch event
-     * arrives, so that a pass in between does not write it again (client-go calls this a mutation cache).
+     * arrives, so that a pass in between does not write it again (client-go calls this a mutation cache). An event
+     * or a list older than it (its resourceVersion lower) does not replace it: the watch may still be delivering
+     * what happened before our write.
      */
     public void assume(T written) {
         store.put(key(written), written);
@@ -107,11 +110,19 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
             retry("list", e, this::list);
             return;
         }
-        store.clear();
+        Map<String, T> listed = new HashMap<>();
         for (T item : list.getItems()) {
-            store.put(key(item), item);
+            listed.put(key(item), item);
         }
         resourceVersion = list.getMetadata().getResourceVersion();
+        // A list from the watch cache (resourceVersion 0) may predate what our own writes returned.
+        store.forEach((key, held) -> {
+            if (newer(version(held), resourceVersion)) {
+                listed.put(key, held);
+            }
+        });
+        store.keySet().retainAll(listed.keySet());
+        store.putAll(listed);
         consistentList = false;
         synced = true;
         failures = 0;
@@ -161,10 +172,12 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
         if (id != watchId || closed) {
             return;
         }
-        String version = resource.getMetadata() == null ? null : resource.getMetadata().getResourceVersion();
+        String version = version(resource);
         switch (action) {
-            case ADDED, MODIFIED -> store.put(key(resource), resource);
-            case DELETED -> store.remove(key(resource));
+            case ADDED, MODIFIED -> store.merge(key(resource), resource,
+                    (held, event) -> newer(version(held), version) ? held : event);
+            case DELETED -> store.computeIfPresent(key(resource),
+                    (key, held) -> newer(version(held), version) ? held : null);
             case BOOKMARK -> {
                 resourceVersion = version;
                 return;
@@ -232,6 +245,22 @@ public final class ListWatch<T extends HasMetadata> implements AutoCloseable {
             } catch (RuntimeException ignored) {
                 // already broken
             }
+        }
+    }
+
+    private static String version(HasMetadata o) {
+        return o.getMetadata() == null ? null : o.getMetadata().getResourceVersion();
+    }
+
+    /**
+     * True when resourceVersion {@code a} is known to come after {@code b}. The API calls them opaque; they are etcd
+     * revisions, which client-go's mutation cache compares as numbers too. Anything else is not known to be newer.
+     */
+    static boolean newer(String a, String b) {
+        try {
+            return a != null && b != null && Long.parseLong(a) > Long.parseLong(b);
+        } catch (NumberFormatException e) {
+            return false;
         }
     }
 
