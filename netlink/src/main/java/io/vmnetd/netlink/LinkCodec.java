@@ -77,6 +77,9 @@ final class LinkCodec {
             // Both ends carry the same MTU: a pair with different MTUs drops large frames one way only.
             spec.mtu().ifPresent(mtu -> m.u32(Ifla.MTU, mtu));
             spec.peerMac().ifPresent(mac -> m.bytes(Ifla.ADDRESS, mac.bytes()));
+            if (spec.isPeerDormant()) {
+                m.u8(Ifla.OPERSTATE, OperState.DORMANT.ordinal());
+            }
             spec.peerNamespace().ifPresent(ns -> m.u32(Ifla.NET_NS_FD, ns.fd()));
             m.endNested(peer);
             m.endNested(data);

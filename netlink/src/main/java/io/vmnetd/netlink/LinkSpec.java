@@ -22,6 +22,7 @@ public final class LinkSpec {
     private Optional<MacAddress> peerMac = Optional.empty();
     private int index;
     private int peerIndex;
+    private boolean peerDormant;
 
     private LinkSpec(String name, LinkKind kind) {
         this.name = Arguments.linkName("name", name);
@@ -124,6 +125,23 @@ public final class LinkSpec {
 
     public int peerIndex() {
         return peerIndex;
+    }
+
+    /**
+     * The peer starts in operational state DORMANT instead of UNKNOWN. Until the kernel's link watch works out its
+     * state (from the carrier, asynchronously), a new link in state UNKNOWN counts as operationally up, so IPv6 makes
+     * its link-local address the moment the link goes up, before anything else in the same message applies; a
+     * dormant one makes it only when the link watch reports it up, which waits for the RTNL lock that message holds.
+     * So an {@link LinkChange#ipv6AddrGenMode} sent together with "up" still applies in time.
+     */
+    public LinkSpec peerDormant() {
+        requireVeth("peer operstate");
+        this.peerDormant = true;
+        return this;
+    }
+
+    public boolean isPeerDormant() {
+        return peerDormant;
     }
 
     public LinkSpec peerMac(MacAddress mac) {

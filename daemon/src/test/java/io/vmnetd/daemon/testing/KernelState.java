@@ -90,6 +90,20 @@ public final class KernelState {
         return arr.isEmpty() ? Optional.empty() : Optional.of(arr.get(0));
     }
 
+    /** The addresses of {@code dev}'s {@code ip -j -6 addr show dev DEV}, as "address/prefix" (none if no link). */
+    public List<String> ipv6Addresses(String dev) {
+        Shell.Result r = Shell.run(tool("ip", "-j", "-6", "addr", "show", "dev", dev));
+        List<String> addresses = new java.util.ArrayList<>();
+        if (r.exitCode() == 0) {
+            for (JsonNode link : json(r.stdout())) {
+                for (JsonNode a : link.path("addr_info")) {
+                    addresses.add(a.path("local").asText() + "/" + a.path("prefixlen").asInt());
+                }
+            }
+        }
+        return addresses;
+    }
+
     public boolean exists(String dev) {
         return link(dev).isPresent();
     }

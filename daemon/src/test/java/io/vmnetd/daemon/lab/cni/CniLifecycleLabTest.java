@@ -68,6 +68,28 @@ class CniLifecycleLabTest {
         assertThat(lab.ports()).hasSize(1);
     }
 
+    /**
+     * The host end is a bridge port and gets no IPv6 address; the pod's end (IPv6 on in its namespace) gets its
+     * link-local address as usual, which shows the reader sees addresses when there are some.
+     */
+    @Test
+    void theHostEndHasNoIpv6AddressThePodsEndHasItsOwn() throws InterruptedException {
+        TestNetns pod = lab.pod();
+        JsonNode added = lab.add("life-ipv6", pod, conf).orFail();
+        String hostVeth = CniLab.hostVeth(added);
+
+        assertThat(eventually(10_000, () -> KernelState.in(pod.name()).ipv6Addresses("eth0").stream()
+                .anyMatch(a -> a.startsWith("fe80:")))).as("the pod's eth0 has its link-local address: %s",
+                KernelState.in(pod.name()).ipv6Addresses("eth0")).isTrue();
+        Thread.sleep(2_000);    // the link watch has long marked the port up: IPv6 would have made its address
+        assertThat(KernelState.host().ipv6Addresses(hostVeth)).as("IPv6 addresses of the host end " + hostVeth)
+                .isEmpty();
+        assertThat(KernelState.host().link(hostVeth).orElseThrow().path("inet6_addr_gen_mode").asText())
+                .isEqualTo("none");
+        assertThat(KernelState.host().operstate(hostVeth)).isEqualTo("UP");
+        assertThat(KernelState.host().master(hostVeth)).contains(CniLab.BRIDGE);
+    }
+
     @Test
     void delTwiceSucceedsBothTimesAndTheFirstRemovesEverything() {
         TestNetns pod = lab.pod();
