@@ -89,6 +89,10 @@ final class CniScaling {
         BridgePortCheck.verify(pods, level, o.vlan);
         Samples adds = addSamples(top);
         BridgePortCheck.verify(pods, level, o.vlan);
+        long withIpv6 = exec(List.of("ip", "-o", "-6", "addr", "show", "master", pods.bridge()), Map.of(), new byte[0])
+                .stdout().lines().count();
+        report.line("%d ports: IPv6 addresses on %s's ports (ip -6 addr show master): %d", level, pods.bridge(),
+                withIpv6);
         double kernelMillis = kernel.millisPerPortAt(level);
         Thread.sleep(o.settleMillis);
         long[] noop = noopResync();
