@@ -18,8 +18,8 @@ final class BridgePortCheck {
     private BridgePortCheck() {
     }
 
-    /** The bridge has {@code expected} veth ports, and each has {@code vlan} as its untagged PVID (spot-checked). */
-    static void verify(CniPlugin s, int expected, int vlan) {
+    /** The names of the bridge's veth ports ({@code ip -o link show master BRIDGE type veth}). */
+    static List<String> ports(CniPlugin s) {
         String ports = exec(List.of("ip", "-o", "link", "show", "master", s.bridge(), "type", "veth"), Map.of(),
                 new byte[0]).stdout();
         List<String> names = new ArrayList<>();
@@ -27,9 +27,15 @@ final class BridgePortCheck {
         while (m.find()) {
             names.add(m.group(1));
         }
+        return names;
+    }
+
+    /** The bridge has {@code expected} veth ports, and each has {@code vlan} as its untagged PVID (spot-checked). */
+    static void verify(CniPlugin s, int expected, int vlan) {
+        List<String> names = ports(s);
         if (names.size() != expected) {
             throw new IllegalStateException(s.label() + ": " + s.bridge() + " has " + names.size()
-                    + " veth ports, expected " + expected + ":\n" + ports);
+                    + " veth ports, expected " + expected + ": " + names);
         }
         if (!names.isEmpty()) {
             String port = names.get(names.size() / 2);

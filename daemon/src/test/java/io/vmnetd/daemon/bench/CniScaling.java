@@ -89,10 +89,14 @@ final class CniScaling {
         BridgePortCheck.verify(pods, level, o.vlan);
         Samples adds = addSamples(top);
         BridgePortCheck.verify(pods, level, o.vlan);
-        long withIpv6 = exec(List.of("ip", "-o", "-6", "addr", "show", "master", pods.bridge()), Map.of(), new byte[0])
-                .stdout().lines().count();
-        report.line("%d ports: IPv6 addresses on %s's ports (ip -6 addr show master): %d", level, pods.bridge(),
-                withIpv6);
+        // "ip -6 addr show master BRIDGE" listed lo, the bonds and the bridges too (lab, iproute2 6.1): the ports'
+        // names pick their lines out.
+        java.util.Set<String> ports = new java.util.HashSet<>(BridgePortCheck.ports(pods));
+        List<String> withIpv6 = exec(List.of("ip", "-o", "-6", "addr", "show"), Map.of(), new byte[0]).stdout().lines()
+                .filter(l -> l.split("\\s+").length > 1 && ports.contains(l.split("\\s+")[1].replaceAll("@.*", "")))
+                .map(l -> l.replaceAll("\\s+", " ")).toList();
+        report.line("%d ports: IPv6 addresses on %s's %d veth ports (ip -o -6 addr show): %d%s", level, pods.bridge(),
+                ports.size(), withIpv6.size(), withIpv6.isEmpty() ? "" : "\n  " + String.join("\n  ", withIpv6));
         double kernelMillis = kernel.millisPerPortAt(level);
         Thread.sleep(o.settleMillis);
         long[] noop = noopResync();
