@@ -14,6 +14,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 
 /**
  * How vmnetd's costs grow with the ports on a node: with {@code --scale} (10, 100, 1000) pods attached through the
@@ -77,9 +78,10 @@ final class CniScaling {
         String heap = jcmd("GC.heap_info");
         jcmd("GC.run");     // what of the heap is live: after a full collection
         String liveHeap = jcmd("GC.heap_info");
+        String histogram = jcmd("GC.class_histogram").lines().limit(25).collect(Collectors.joining("\n"));
         detachAll();
         printTable(levels, nmt);
-        printMemory(levels.get(levels.size() - 1).ports(), resident, heap, liveHeap);
+        printMemory(levels.get(levels.size() - 1).ports(), resident, heap, liveHeap, histogram);
         return levels;
     }
 
@@ -336,7 +338,7 @@ final class CniScaling {
         nmt.lines().filter(l -> !l.isBlank()).forEach(l -> report.line("%s", l));
     }
 
-    private void printMemory(int ports, List<String> resident, String heap, String liveHeap) {
+    private void printMemory(int ports, List<String> resident, String heap, String liveHeap, String histogram) {
         report.line("");
         report.line("vmnetd's resident memory with %d pods (/proc/PID/smaps; the Java heap's range is in GC.heap_info "
                 + "below, the class-data archive is vmnetd.jsa):", ports);
@@ -345,5 +347,7 @@ final class CniScaling {
         heap.lines().filter(l -> !l.isBlank()).forEach(l -> report.line("%s", l));
         report.line("and after a full collection (jcmd GC.run), what of it is live:");
         liveHeap.lines().filter(l -> !l.isBlank()).forEach(l -> report.line("%s", l));
+        report.line("the live objects by class, largest first (jcmd GC.class_histogram, first 25 lines):");
+        histogram.lines().forEach(l -> report.line("%s", l));
     }
 }
