@@ -124,8 +124,8 @@ final class PortSteps {
 
         /**
          * The host end is a bridge port, with no IPv6 address of its own: without one the kernel makes no link-local
-         * address, routes or duplicate address detection for each port (in the lab some 2 ms of CPU per port with 10
-         * ports on the bridge, 7 with 1000), and no address of the node is announced on the VM's segment. A kernel
+         * address, routes or duplicate address detection for each port (in the lab 2-5 ms of CPU per port with 10
+         * ports on the bridge, 6-7 with 1000), and no address of the node is announced on the VM's segment. A kernel
          * without IPv6 (booted with ipv6.disable=1) refuses the mode, EAFNOSUPPORT, and gets the change without it.
          */
         private void joinWithoutIpv6(Links links, int index, Supplier<LinkChange> change) {
