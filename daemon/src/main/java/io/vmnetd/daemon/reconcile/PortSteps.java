@@ -39,6 +39,13 @@ final class PortSteps {
      */
     record CreatePort(String hostIfName, io.vmnetd.netlink.MacAddress hostMac, PodEnd pod, int mtu) implements Step {
         private static final int INDEX_BASE = 0x20000000;
+        /**
+         * The pod end's index is the host end's plus this. Were they equal, the host end's link (its peer's index)
+         * would equal its own index, and the kernel's link watch would take its carrier change as not urgent and
+         * report it up to a second late: the dormant host end would stay dormant, and its bridge port disabled, that
+         * long after ADD.
+         */
+        private static final int POD_INDEX_OFFSET = 0x10000000;
         private static final int INDEX_TRIES = 3;
 
         public String kind() {
@@ -58,7 +65,7 @@ final class PortSteps {
                     LinkSpec spec = LinkSpec.veth(pod.ifName(), hostIfName).namespace(ns).mac(pod.mac()).mtu(mtu).up()
                             .peerMac(hostMac).peerDormant();
                     if (chosen) {
-                        spec.index(index + attempt).peerIndex(index + attempt);
+                        spec.index(index + attempt + POD_INDEX_OFFSET).peerIndex(index + attempt);
                     }
                     try {
                         createReplacingLeftover(c, spec);
