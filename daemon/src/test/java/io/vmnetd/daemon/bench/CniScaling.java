@@ -11,8 +11,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
@@ -93,10 +95,14 @@ final class CniScaling {
         BridgePortCheck.verify(pods, level, o.vlan);
         // "ip -6 addr show master BRIDGE" listed lo, the bonds and the bridges too (lab, iproute2 6.1): the ports'
         // names pick their lines out.
-        java.util.Set<String> ports = new java.util.HashSet<>(BridgePortCheck.ports(pods));
+        Set<String> ports = new HashSet<>(BridgePortCheck.ports(pods));
         List<String> withIpv6 = exec(List.of("ip", "-o", "-6", "addr", "show"), Map.of(), new byte[0]).stdout().lines()
-                .filter(l -> l.split("\\s+").length > 1 && ports.contains(l.split("\\s+")[1].replaceAll("@.*", "")))
-                .map(l -> l.replaceAll("\\s+", " ")).toList();
+                .map(l -> l.trim().replaceAll("\\s+", " "))
+                .filter(l -> {
+                    String[] fields = l.split(" ");
+                    return fields.length > 1 && ports.contains(fields[1].replaceAll("@.*", ""));
+                })
+                .toList();
         report.line("%d ports: IPv6 addresses on %s's %d veth ports (ip -o -6 addr show): %d%s", level, pods.bridge(),
                 ports.size(), withIpv6.size(), withIpv6.isEmpty() ? "" : "\n  " + String.join("\n  ", withIpv6));
         double kernelMillis = kernel.millisPerPortAt(level);

@@ -93,7 +93,7 @@ public final class KernelState {
     /** The addresses of {@code dev}'s {@code ip -j -6 addr show dev DEV}, as "address/prefix" (none if no link). */
     public List<String> ipv6Addresses(String dev) {
         Shell.Result r = Shell.run(tool("ip", "-j", "-6", "addr", "show", "dev", dev));
-        List<String> addresses = new java.util.ArrayList<>();
+        List<String> addresses = new ArrayList<>();
         if (r.exitCode() == 0) {
             for (JsonNode link : json(r.stdout())) {
                 for (JsonNode a : link.path("addr_info")) {
